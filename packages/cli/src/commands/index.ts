@@ -1,0 +1,4 @@
+// Every command module registers itself here; main.ts imports this file once.
+import { registerCommands } from '../program.js';
+
+registerCommands();
