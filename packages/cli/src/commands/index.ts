@@ -1,4 +1,6 @@
 // Every command module registers itself here; main.ts imports this file once.
 import { registerCommands } from '../program.js';
+import { compareCommand } from './compare.js';
+import { syncCommand } from './sync.js';
 
-registerCommands();
+registerCommands(syncCommand, compareCommand);

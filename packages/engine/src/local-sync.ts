@@ -1,0 +1,106 @@
+import type { PlanOverride } from '@syncline/core';
+import { emptyTransferStats, type ApplyProblem, type TransferStats } from '@syncline/replica';
+import { memoryChannelPair } from './channel.js';
+import type { SessionReplica } from './replica-port.js';
+import type { SessionPlan } from './planning.js';
+import { runSession, type SessionResult, type SessionStage } from './session.js';
+
+export const LOCAL_FOLDER_ID = 'local';
+
+export interface LocalSyncOptions {
+  readonly override?: PlanOverride;
+  /** Upper bound on rounds; convergence normally takes two or three. */
+  readonly maxRounds?: number;
+  /** Test hook: may throw at a stage of a given session to cut it short. */
+  readonly failpoint?: (pair: [number, number], side: 0 | 1, stage: SessionStage) => void;
+  readonly onSession?: (pair: [number, number], results: [SessionResult, SessionResult]) => void;
+  readonly onPlanned?: (replica: number, plan: SessionPlan) => void;
+  /** Live transfer counters, updated while content moves. */
+  readonly transfer?: TransferStats;
+}
+
+export interface LocalSyncReport {
+  readonly rounds: number;
+  readonly sessions: number;
+  readonly converged: boolean;
+  readonly filesChanged: number;
+  readonly conflicts: number;
+  /** Conflict copies made by this sync (paths relative to the folders). */
+  readonly conflictCopies: string[];
+  readonly problems: (ApplyProblem & { replica: number })[];
+  readonly transfer: TransferStats;
+}
+
+/** Syncs two replicas in this process through an in-memory channel. */
+export async function syncPair(
+  a: SessionReplica,
+  b: SessionReplica,
+  options: {
+    override?: PlanOverride;
+    folder?: string;
+    failpoint?: (side: 0 | 1, stage: SessionStage) => void;
+    onPlanned?: (side: 0 | 1, plan: SessionPlan) => void;
+    transfer?: TransferStats;
+  } = {},
+): Promise<[SessionResult, SessionResult]> {
+  const [ca, cb] = memoryChannelPair();
+  const folder = options.folder ?? LOCAL_FOLDER_ID;
+  const fp = (side: 0 | 1) => (options.failpoint ? (stage: SessionStage) => options.failpoint!(side, stage) : undefined);
+  const results = await Promise.allSettled([
+    runSession(a, ca, { folder, role: 'initiator', override: options.override, failpoint: fp(0), transfer: options.transfer, onPlanned: (p) => options.onPlanned?.(0, p) }),
+    runSession(b, cb, { folder, role: 'responder', override: options.override, failpoint: fp(1), transfer: options.transfer, onPlanned: (p) => options.onPlanned?.(1, p) }),
+  ]);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+  return [(results[0] as PromiseFulfilledResult<SessionResult>).value, (results[1] as PromiseFulfilledResult<SessionResult>).value];
+}
+
+/**
+ * Converges any number of replicas: sessions from the first replica to each other one,
+ * round after round, until a round in which no session changed anything.
+ */
+export async function syncLocal(replicas: readonly SessionReplica[], options: LocalSyncOptions = {}): Promise<LocalSyncReport> {
+  const maxRounds = options.maxRounds ?? 8;
+  const transfer = options.transfer ?? emptyTransferStats();
+  const problems: LocalSyncReport['problems'] = [];
+  let sessions = 0;
+  let filesChanged = 0;
+  const conflictCopies = new Set<string>();
+  for (let round = 1; round <= maxRounds; round++) {
+    let changedThisRound = false;
+    for (let j = 1; j < replicas.length; j++) {
+      const pair: [number, number] = [0, j];
+      const results = await syncPair(replicas[0]!, replicas[j]!, {
+        override: options.override,
+        failpoint: options.failpoint ? (side, stage) => options.failpoint!(pair, side, stage) : undefined,
+        onPlanned: (side, p) => options.onPlanned?.(pair[side], p),
+        transfer,
+      });
+      sessions++;
+      options.onSession?.(pair, results);
+      results.forEach((r, side) => {
+        const idx = pair[side]!;
+        filesChanged += r.applied.length;
+        if (side === 0) {
+          for (const a of r.plan.actions) if (a.type === 'conflict') conflictCopies.add(a.copy.path);
+        }
+        for (const p of r.problems) problems.push({ ...p, replica: idx });
+        if (r.applied.length > 0 || r.plan.nonMirrored || r.problems.length > 0) changedThisRound = true;
+      });
+    }
+    if (!changedThisRound) {
+      return { rounds: round, sessions, converged: true, filesChanged, conflicts: conflictCopies.size, conflictCopies: [...conflictCopies].sort(), problems: dedupe(problems), transfer };
+    }
+  }
+  return { rounds: maxRounds, sessions, converged: false, filesChanged, conflicts: conflictCopies.size, conflictCopies: [...conflictCopies].sort(), problems: dedupe(problems), transfer };
+}
+
+function dedupe(problems: LocalSyncReport['problems']): LocalSyncReport['problems'] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.replica}\0${p.path}\0${p.code}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

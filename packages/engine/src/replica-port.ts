@@ -1,0 +1,14 @@
+import type { Hlc } from '@syncline/core';
+import type { ApplyResult, ChunkSource, PrepareResult, TargetState, TransferStats } from '@syncline/replica';
+import type { Store } from '@syncline/store';
+
+/** What a session needs of a replica; a directory on disk (DiskReplica) is one. */
+export interface SessionReplica {
+  readonly id: string;
+  readonly store: Store;
+  readonly clock: { tick(): Hlc; observe(remote: Hlc): void; readonly current: Hlc };
+  ignores(path: string, isDir: boolean): Promise<boolean>;
+  readChunks(hashes: readonly string[]): Promise<Map<string, Uint8Array>>;
+  prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats): Promise<PrepareResult>;
+  apply(targets: readonly TargetState[], prepared: ReadonlyMap<string, string>, label: string): Promise<ApplyResult>;
+}

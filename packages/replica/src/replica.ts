@@ -1,0 +1,133 @@
+import { lstat, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { HLC_ZERO, isHlc, type FileRecord } from '@syncline/core';
+import { openStore, type Store } from '@syncline/store';
+import { applyTargets, needsContent, type ApplyResult, type TargetState } from './apply.js';
+import { readLocalChunk } from './chunk-reader.js';
+import { ReplicaClock } from './clock.js';
+import { forEachLimit } from './concurrency.js';
+import { NotADirectoryError, type ApplyProblem } from './errors.js';
+import { loadIgnoreRules, type IgnoreRules } from './ignore-rules.js';
+import { scanReplica, type ScanResult } from './scanner.js';
+import { prepareFile, type ChunkSource, type TransferStats } from './transfer.js';
+import { prunePartials } from './tmp.js';
+import { purgeTrash } from './trash.js';
+
+export interface DiskReplicaOptions {
+  /** Wall clock in ms; tests pass their own. */
+  readonly now?: () => number;
+  /** fsync files and directories before committing (default true). */
+  readonly fsync?: boolean;
+}
+
+export interface PrepareResult {
+  /** Content hash → verified tmp file. */
+  readonly prepared: Map<string, string>;
+  readonly problems: ApplyProblem[];
+}
+
+/** Checks that `dir` exists and is a directory; returns its real absolute path. */
+export async function resolveReplicaRoot(dir: string): Promise<string> {
+  const abs = path.resolve(dir);
+  const st = await lstat(abs).catch(() => null);
+  if (!st) throw new NotADirectoryError(abs, 'no such directory (create it first, or check the path)');
+  const real = await realpath(abs);
+  const target = st.isSymbolicLink() ? await lstat(real) : st;
+  if (!target.isDirectory()) throw new NotADirectoryError(abs, 'not a directory (a folder to sync must be a directory)');
+  return real;
+}
+
+/** One directory on disk with its metadata store: what the engine syncs. */
+export class DiskReplica {
+  private ignoreRules: IgnoreRules | undefined;
+
+  private constructor(
+    readonly root: string,
+    readonly store: Store,
+    readonly clock: ReplicaClock,
+    private readonly options: DiskReplicaOptions,
+  ) {}
+
+  static async open(dir: string, options: DiskReplicaOptions = {}): Promise<DiskReplica> {
+    const root = await resolveReplicaRoot(dir);
+    const store = await openStore(root);
+    try {
+      const saved = await store.getMeta('hlc');
+      const now = options.now ?? Date.now;
+      const clock = new ReplicaClock(isHlc(saved) ? saved : HLC_ZERO, now);
+      return new DiskReplica(root, store, clock, options);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+
+  get id(): string {
+    return this.store.replicaId;
+  }
+
+  now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  async ignores(relPath: string, isDir: boolean): Promise<boolean> {
+    this.ignoreRules ??= await loadIgnoreRules(this.root);
+    return this.ignoreRules.ignores(relPath, isDir);
+  }
+
+  async scan(options: { paths?: string[]; onProgress?: (p: { files: number; bytes: number }) => void } = {}): Promise<ScanResult> {
+    this.ignoreRules = undefined;
+    const result = await scanReplica(this.root, this.store, this.clock, options);
+    await purgeTrash(this.root, this.now());
+    return result;
+  }
+
+  /** Serves chunks to the other replica: whatever this replica holds, verified. */
+  async readChunks(hashes: readonly string[]): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
+    for (const h of hashes) {
+      if (out.has(h)) continue;
+      const data = await readLocalChunk(this.root, this.store, h);
+      if (data) out.set(h, data);
+    }
+    return out;
+  }
+
+  /** Builds every new file content the targets need in tmp, from local chunks or `source`. */
+  async prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats): Promise<PrepareResult> {
+    const byHash = new Map<string, FileRecord>();
+    for (const t of targets) if (needsContent(t) && !byHash.has(t.record.hash)) byHash.set(t.record.hash, t.record);
+    const prepared = new Map<string, string>();
+    const problems: ApplyProblem[] = [];
+    await forEachLimit([...byHash.values()], 8, async (record) => {
+      try {
+        const out = await prepareFile(this.root, this.store, record, source, stats);
+        if (out.ok) prepared.set(record.hash, out.tmpPath);
+        else problems.push(out.problem);
+      } catch (err) {
+        problems.push({ path: record.path, code: 'prepare-failed', message: err instanceof Error ? err.message : String(err) });
+      }
+    });
+    return { prepared, problems };
+  }
+
+  async apply(targets: readonly TargetState[], prepared: ReadonlyMap<string, string>, label: string): Promise<ApplyResult> {
+    const result = await applyTargets(this.root, this.store, targets, prepared, {
+      nowMs: this.now(),
+      label,
+      fsync: this.options.fsync,
+    });
+    await this.store.setMeta('hlc', this.clock.current);
+    return result;
+  }
+
+  /** Drops partial downloads that no pending target wants any more. */
+  async prunePartials(keep: ReadonlySet<string>): Promise<void> {
+    await prunePartials(this.root, keep);
+  }
+
+  async close(): Promise<void> {
+    await this.store.setMeta('hlc', this.clock.current).catch(() => undefined);
+    await this.store.close();
+  }
+}
