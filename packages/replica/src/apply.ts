@@ -112,7 +112,10 @@ export async function applyTargets(
     try {
       const st = await checkUnchanged(t);
       current.set(p, st);
-      if (!st) return;
+      if (!st) {
+        if (t.record.deleted) entries.push({ record: t.record, stat: null });
+        return;
+      }
       const oldKind = t.expect!.record.kind;
       if (!t.record.deleted && oldKind === t.record.kind) return;
       await ensureParents(p);
