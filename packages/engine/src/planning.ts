@@ -74,7 +74,7 @@ export async function planSession(
   let nonMirrored = false;
   await loadLocal(copies.map((c) => c.path));
   for (const copy of copies) {
-    const existing = local.get(copy.path)?.record;
+    const existing = targets.get(copy.path)?.record ?? local.get(copy.path)?.record;
     if (existing && !existing.deleted && sameContent(existing, copy)) continue;
     let path = copy.path;
     if (existing && !existing.deleted) {

@@ -103,10 +103,12 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
   await io.send(mine);
   const theirs = await io.expect('applied');
 
-  // What each side has provably seen of the other's changes (see README, "Sessions").
+  // What each side has provably seen of the other's changes (see README, "Sessions"). What a
+  // side wrote while applying equals what the other wrote only if neither had to repair its tree.
+  const mirrored = !mine.nonMirrored && !theirs.nonMirrored;
   const seqs: Record<string, number> = {
-    [replica.id]: theirs.failedAny ? mySince : mine.nonMirrored ? mine.sentUpTo : mine.lastSeq,
-    [peer]: mine.failedAny ? peerSince : theirs.nonMirrored ? theirs.sentUpTo : theirs.lastSeq,
+    [replica.id]: theirs.failedAny ? mySince : mirrored ? mine.lastSeq : mine.sentUpTo,
+    [peer]: mine.failedAny ? peerSince : mirrored ? theirs.lastSeq : theirs.sentUpTo,
   };
   failpoint('before-seal');
   let sealed: SyncObject;

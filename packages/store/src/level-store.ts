@@ -1,0 +1,460 @@
+/**
+ * LevelStore: a replica's metadata in one LevelDB at <root>/.syncline/db, values in MessagePack.
+ *
+ * Key layout (keys.ts builds them; byte order = UTF-16 order of the key strings; `\0`
+ * separates parts, and a path, which may contain '!', always comes last):
+ *
+ *   p!<path>                                   → { record, stat }         index entry
+ *   s!<seq, 16 digits>                         → path                     change-log slot: one per path, at its newest seq
+ *   c!<sha256 hex>\0<path>                     → { path, offset, size }   chunk location in a live file
+ *   o!<peer>\0<hlc.t 16>\0<hlc.c 16>\0<id>     → SyncObject               filed under each peer it names, HLC order
+ *   m!<key>                                    → any                      settings (getMeta/setMeta)
+ *   i!format, i!replica-id, i!last-seq         → number / string / number the store's own bookkeeping
+ */
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Level } from 'level';
+import { META_DIR, parseRecord, replicaIdFromBytes, SchemaError, type FileRecord } from '@syncline/core';
+import {
+  isPeerId,
+  packValue,
+  parseChunkLocation,
+  parseCount,
+  parseIndexEntry,
+  parseReplicaId,
+  parseSlotPath,
+  parseStatStamp,
+  parseSyncObject,
+  unpackValue,
+} from './codec.js';
+import { ReplicaBusyError, SeqMismatchError, StoreClosedError, StoreCorruptError, StoreOpenError } from './errors.js';
+import {
+  ALL_RECORDS,
+  ALL_SEQS,
+  chunkKey,
+  chunkRange,
+  describeKey,
+  FORMAT_KEY,
+  LAST_SEQ_KEY,
+  metaKey,
+  recordKey,
+  recordsBelow,
+  REPLICA_ID_KEY,
+  seqFromKey,
+  seqKey,
+  syncObjectKey,
+  syncObjectRange,
+} from './keys.js';
+import type { ChunkLocation, IndexEntry, Store, SyncObject } from './types.js';
+
+/** Version of the key layout and value shapes; a store written with another one is refused. */
+const STORE_FORMAT = 1;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+type Db = Level<Buffer, Buffer>;
+type BatchOp = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
+
+interface OpenState {
+  readonly db: Db;
+  readonly replicaId: string;
+  lastSeq: number;
+}
+
+export interface CommitOptions {
+  /** Stored in the same batch, exactly as putSyncObject would; the batch is then fsynced. */
+  readonly syncObject?: SyncObject;
+  /** Settings written in the same batch; undefined deletes a key. */
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+/** The location of the LevelDB of the replica rooted at `replicaRoot`. */
+export function storeDir(replicaRoot: string): string {
+  return path.join(path.resolve(replicaRoot), META_DIR, 'db');
+}
+
+/** Opens (creating it if needed) the store of the replica rooted at `replicaRoot`, an existing directory. */
+export async function openStore(replicaRoot: string): Promise<LevelStore> {
+  const store = new LevelStore(replicaRoot);
+  await store.open();
+  return store;
+}
+
+/**
+ * A replica's metadata in LevelDB. One process (and one LevelStore) at a time may hold
+ * a replica open; writes are queued so that sequence numbers are handed out in order.
+ */
+export class LevelStore implements Store {
+  readonly replicaRoot: string;
+  readonly dbDir: string;
+  private state: OpenState | undefined;
+  private opening: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private knownReplicaId: string | undefined;
+  /** Tail of the write queue; never rejects. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(replicaRoot: string) {
+    this.replicaRoot = path.resolve(replicaRoot);
+    this.dbDir = storeDir(this.replicaRoot);
+  }
+
+  /** Known once the store has been opened; stays readable after close. */
+  get replicaId(): string {
+    if (this.knownReplicaId === undefined) throw new StoreClosedError(this.dbDir, 'replicaId');
+    return this.knownReplicaId;
+  }
+
+  get isOpen(): boolean {
+    return this.state !== undefined;
+  }
+
+  async open(): Promise<void> {
+    if (this.state) return;
+    if (this.closing) await this.closing;
+    this.opening ??= this.openDb().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  /** Waits for queued writes, then closes the database. Idempotent. */
+  async close(): Promise<void> {
+    if (this.opening) await this.opening.catch(() => undefined);
+    const state = this.state;
+    if (!state) return this.closing;
+    this.state = undefined;
+    this.closing = this.writes
+      .then(() => state.db.close())
+      .finally(() => {
+        this.closing = undefined;
+      });
+    return this.closing;
+  }
+
+  async get(path: string): Promise<IndexEntry | undefined> {
+    const { db } = this.live('get()');
+    const key = recordKey(path);
+    const bytes = await db.get(key);
+    return bytes === undefined ? undefined : this.decodeEntry(key, bytes, path);
+  }
+
+  async getMany(paths: readonly string[]): Promise<(IndexEntry | undefined)[]> {
+    const { db } = this.live('getMany()');
+    if (paths.length === 0) return [];
+    const keys = paths.map(recordKey);
+    const values = await db.getMany(keys);
+    return values.map((bytes, i) => (bytes === undefined ? undefined : this.decodeEntry(keys[i] as Buffer, bytes, paths[i] as string)));
+  }
+
+  entries(options: { under?: string } = {}): AsyncIterable<IndexEntry> {
+    const { db } = this.live('entries()');
+    const under = options.under?.replace(/\/+$/, '');
+    return this.iterateEntries(db, under === '' ? undefined : under);
+  }
+
+  lastSeq(): number {
+    return this.live('lastSeq()').lastSeq;
+  }
+
+  async changesSince(after: number, limit: number): Promise<FileRecord[]> {
+    const { db } = this.live('changesSince()');
+    if (!Number.isSafeInteger(after) || after < 0) throw new RangeError(`changesSince: "after" must be a non-negative integer, got ${after}`);
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`changesSince: "limit" must be a non-negative integer, got ${limit}`);
+    if (limit === 0) return [];
+    const slots = await db.iterator({ gt: seqKey(after), lt: ALL_SEQS.lt, limit }).all();
+    const paths = slots.map(([key, value]) => this.decode(key, value, parseSlotPath));
+    const keys = paths.map(recordKey);
+    const values = await db.getMany(keys);
+    return values.map((bytes, i) => {
+      const [slotKey] = slots[i] as [Buffer, Buffer];
+      const seq = seqFromKey(slotKey);
+      const record = bytes === undefined ? undefined : this.decodeEntry(keys[i] as Buffer, bytes, paths[i] as string).record;
+      if (record?.seq !== seq) {
+        const found = record ? `a record with seq ${record.seq}` : 'no record';
+        throw this.corrupt(slotKey, new SchemaError('change-log slot', `it names ${JSON.stringify(paths[i])}, which has ${found}`));
+      }
+      return record;
+    });
+  }
+
+  commit(entries: readonly IndexEntry[], options: CommitOptions = {}): Promise<FileRecord[]> {
+    return this.exclusive('commit()', (state) => this.writeCommit(state, entries, options));
+  }
+
+  async syncObjects(peerReplicaId: string): Promise<SyncObject[]> {
+    const { db } = this.live('syncObjects()');
+    if (!isPeerId(peerReplicaId)) return [];
+    const items = await db.iterator({ ...syncObjectRange(peerReplicaId), reverse: true }).all();
+    return items.map(([key, value]) => {
+      const syncObject = this.decode(key, value, parseSyncObject);
+      if (!Object.hasOwn(syncObject.seqs, peerReplicaId)) {
+        throw this.corrupt(key, new SchemaError('sync object', `its "seqs" lack the peer ${peerReplicaId} it is filed under`));
+      }
+      return syncObject;
+    });
+  }
+
+  putSyncObject(syncObject: SyncObject): Promise<void> {
+    return this.exclusive('putSyncObject()', async (state) => {
+      await writeBatch(state.db, this.syncObjectOps(state, syncObject), { sync: true });
+    });
+  }
+
+  async findChunk(hash: string): Promise<ChunkLocation[]> {
+    const { db } = this.live('findChunk()');
+    if (!SHA256_HEX.test(hash)) return [];
+    const items = await db.iterator(chunkRange(hash)).all();
+    return items.map(([key, value]) => this.decode(key, value, parseChunkLocation));
+  }
+
+  async getMeta(key: string): Promise<unknown> {
+    const { db } = this.live('getMeta()');
+    const dbKey = metaKey(checkMetaKey(key));
+    const bytes = await db.get(dbKey);
+    return bytes === undefined ? undefined : this.decode(dbKey, bytes, (v) => v);
+  }
+
+  /** Stores a small settings value (MessagePack); undefined deletes it. */
+  setMeta(key: string, value: unknown): Promise<void> {
+    return this.exclusive('setMeta()', async (state) => {
+      await state.db.batch([metaOp(key, value)]);
+    });
+  }
+
+  private async openDb(): Promise<void> {
+    const rootStat = await stat(this.replicaRoot).catch((err: unknown) => {
+      throw new StoreOpenError(this.dbDir, `the replica root ${this.replicaRoot} cannot be read (${messageOf(err)})`, { cause: err });
+    });
+    if (!rootStat.isDirectory()) throw new StoreOpenError(this.dbDir, `the replica root ${this.replicaRoot} is not a directory`);
+    const db: Db = new Level<Buffer, Buffer>(this.dbDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    try {
+      await db.open({ createIfMissing: true });
+    } catch (err) {
+      if (hasCode(err, 'LEVEL_LOCKED')) throw new ReplicaBusyError(this.replicaRoot, { cause: err });
+      throw new StoreOpenError(this.dbDir, `${causeChainMessage(err)}; check that the directory is readable and writable`, { cause: err });
+    }
+    try {
+      const { replicaId, lastSeq } = await this.loadBookkeeping(db);
+      this.state = { db, replicaId, lastSeq };
+      this.knownReplicaId = replicaId;
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async loadBookkeeping(db: Db): Promise<{ replicaId: string; lastSeq: number }> {
+    const [format, replicaId, lastSeq] = await db.getMany([FORMAT_KEY, REPLICA_ID_KEY, LAST_SEQ_KEY]);
+    if (format === undefined && replicaId === undefined && lastSeq === undefined && (await isEmpty(db))) {
+      const id = replicaIdFromBytes(randomBytes(8));
+      await db.batch(
+        [
+          { type: 'put', key: FORMAT_KEY, value: packValue(STORE_FORMAT) },
+          { type: 'put', key: REPLICA_ID_KEY, value: packValue(id) },
+          { type: 'put', key: LAST_SEQ_KEY, value: packValue(0) },
+        ],
+        { sync: true },
+      );
+      return { replicaId: id, lastSeq: 0 };
+    }
+    const storedFormat = this.decodeRequired(FORMAT_KEY, format, (v) => parseCount(v, 'store format'));
+    if (storedFormat !== STORE_FORMAT) {
+      throw new StoreOpenError(
+        this.dbDir,
+        `it has store format ${storedFormat}, this syncline reads format ${STORE_FORMAT}; use the syncline version that wrote it`,
+      );
+    }
+    const id = this.decodeRequired(REPLICA_ID_KEY, replicaId, parseReplicaId);
+    const seq = this.decodeRequired(LAST_SEQ_KEY, lastSeq, (v) => parseCount(v, 'last seq'));
+    // Written in the same batch as the slots, so this only matters if the store was tampered
+    // with; handing out a seq twice would make peers skip changes, so take the larger one.
+    const [newestSlot] = await db.keys({ ...ALL_SEQS, reverse: true, limit: 1 }).all();
+    return { replicaId: id, lastSeq: newestSlot ? Math.max(seq, seqFromKey(newestSlot)) : seq };
+  }
+
+  private async writeCommit(state: OpenState, entries: readonly IndexEntry[], options: CommitOptions): Promise<FileRecord[]> {
+    const input = entries.map((entry, i) => ({
+      record: parseRecord(entry.record, `record #${i} to commit`),
+      stat: entry.stat == null ? null : parseStatStamp(entry.stat, `stat #${i} to commit`),
+    }));
+    const keyByPath = new Map<string, Buffer>();
+    for (const { record } of input) if (!keyByPath.has(record.path)) keyByPath.set(record.path, recordKey(record.path));
+    const current = await this.readCurrentRecords(state.db, keyByPath);
+
+    const ops: BatchOp[] = [];
+    const written: FileRecord[] = [];
+    let seq = state.lastSeq;
+    for (const { record, stat } of input) {
+      const path = record.path;
+      const previous = current.get(path);
+      let out: FileRecord;
+      if (record.seq === 0) {
+        out = { ...record, seq: ++seq };
+        if (previous) ops.push({ type: 'del', key: seqKey(previous.seq) });
+        ops.push({ type: 'put', key: seqKey(out.seq), value: packValue(path) });
+      } else {
+        if (previous?.seq !== record.seq) throw new SeqMismatchError(path, record.seq, previous?.seq);
+        out = record;
+      }
+      const before = previous ? chunkPlacements(previous) : [];
+      const after = chunkPlacements(out);
+      if (!samePlacements(before, after)) {
+        for (const { hash } of before) ops.push({ type: 'del', key: chunkKey(hash, path) });
+        for (const { hash, offset, size } of after) {
+          ops.push({ type: 'put', key: chunkKey(hash, path), value: packValue({ path, offset, size }) });
+        }
+      }
+      ops.push({ type: 'put', key: keyByPath.get(path) as Buffer, value: packValue({ record: out, stat }) });
+      current.set(path, out);
+      written.push(out);
+    }
+    if (options.syncObject) ops.push(...this.syncObjectOps(state, options.syncObject));
+    for (const [key, value] of Object.entries(options.meta ?? {})) ops.push(metaOp(key, value));
+    if (seq !== state.lastSeq) ops.push({ type: 'put', key: LAST_SEQ_KEY, value: packValue(seq) });
+
+    if (ops.length > 0) await writeBatch(state.db, ops, { sync: options.syncObject !== undefined });
+    state.lastSeq = seq;
+    return written;
+  }
+
+  private async readCurrentRecords(db: Db, keyByPath: ReadonlyMap<string, Buffer>): Promise<Map<string, FileRecord>> {
+    const paths = [...keyByPath.keys()];
+    const keys = [...keyByPath.values()];
+    const values = keys.length === 0 ? [] : await db.getMany(keys);
+    const current = new Map<string, FileRecord>();
+    values.forEach((bytes, i) => {
+      if (bytes !== undefined) current.set(paths[i] as string, this.decodeEntry(keys[i] as Buffer, bytes, paths[i] as string).record);
+    });
+    return current;
+  }
+
+  private syncObjectOps(state: OpenState, syncObject: SyncObject): BatchOp[] {
+    const what = 'sync object to store';
+    const parsed = parseSyncObject(syncObject, what);
+    if (!Object.hasOwn(parsed.seqs, state.replicaId)) {
+      throw new SchemaError(what, `its "seqs" must include this replica's ID ${state.replicaId}`);
+    }
+    const value = packValue(parsed);
+    return Object.keys(parsed.seqs)
+      .filter((peer) => peer !== state.replicaId)
+      .map((peer) => ({ type: 'put', key: syncObjectKey(peer, parsed.hlc, parsed.id), value }));
+  }
+
+  private async *iterateEntries(db: Db, under: string | undefined): AsyncGenerator<IndexEntry> {
+    if (under !== undefined) {
+      const key = recordKey(under);
+      const bytes = await db.get(key);
+      if (bytes !== undefined) yield this.decodeEntry(key, bytes, under);
+    }
+    const range = under === undefined ? ALL_RECORDS : recordsBelow(under);
+    for await (const [key, value] of db.iterator(range)) yield this.decode(key, value, parseIndexEntry);
+  }
+
+  /** Queues a write behind the previous ones; a write queued before close() still runs. */
+  private async exclusive<T>(member: string, write: (state: OpenState) => Promise<T>): Promise<T> {
+    const state = this.live(member);
+    const run = this.writes.then(() => write(state));
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  private live(member: string): OpenState {
+    if (!this.state) throw new StoreClosedError(this.dbDir, member);
+    return this.state;
+  }
+
+  private decodeEntry(key: Buffer, bytes: Uint8Array, expectedPath: string): IndexEntry {
+    const entry = this.decode(key, bytes, parseIndexEntry);
+    if (entry.record.path !== expectedPath) {
+      throw this.corrupt(key, new SchemaError('index entry', `its record is for ${JSON.stringify(entry.record.path)}`));
+    }
+    return entry;
+  }
+
+  private decode<T>(key: Buffer, bytes: Uint8Array, parse: (value: unknown) => T): T {
+    try {
+      return parse(unpackValue(bytes, 'stored value'));
+    } catch (err) {
+      throw this.corrupt(key, err);
+    }
+  }
+
+  private decodeRequired<T>(key: Buffer, bytes: Uint8Array | undefined, parse: (value: unknown) => T): T {
+    if (bytes === undefined) throw this.corrupt(key, new SchemaError('store bookkeeping', 'the key is missing'));
+    return this.decode(key, bytes, parse);
+  }
+
+  private corrupt(key: Buffer, cause: unknown): StoreCorruptError {
+    return new StoreCorruptError(this.dbDir, describeKey(key), { cause });
+  }
+}
+
+/**
+ * Passes options only when they say something: abstract-level copies the options into
+ * every operation, which makes a 40k-operation batch several times slower.
+ */
+function writeBatch(db: Db, ops: BatchOp[], { sync }: { sync: boolean }): Promise<void> {
+  return sync ? db.batch(ops, { sync: true }) : db.batch(ops);
+}
+
+interface ChunkPlacement {
+  readonly hash: string;
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** First offset of each distinct chunk of a live file (offsets are the running sum of sizes). */
+function chunkPlacements(record: FileRecord): ChunkPlacement[] {
+  if (record.kind !== 'file' || record.deleted) return [];
+  const seen = new Set<string>();
+  const out: ChunkPlacement[] = [];
+  let offset = 0;
+  for (const { hash, size } of record.chunks) {
+    if (!seen.has(hash)) {
+      seen.add(hash);
+      out.push({ hash, offset, size });
+    }
+    offset += size;
+  }
+  return out;
+}
+
+function samePlacements(a: readonly ChunkPlacement[], b: readonly ChunkPlacement[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.hash === b[i]?.hash && p.offset === b[i]?.offset && p.size === b[i]?.size);
+}
+
+function checkMetaKey(key: string): string {
+  if (typeof key !== 'string' || key.length === 0) throw new RangeError('a meta key must be a non-empty string');
+  return key;
+}
+
+function metaOp(key: string, value: unknown): BatchOp {
+  const dbKey = metaKey(checkMetaKey(key));
+  return value === undefined ? { type: 'del', key: dbKey } : { type: 'put', key: dbKey, value: packValue(value) };
+}
+
+async function isEmpty(db: Db): Promise<boolean> {
+  const [first] = await db.keys({ limit: 1 }).all();
+  return first === undefined;
+}
+
+function hasCode(err: unknown, code: string): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if ((e as { code?: unknown }).code === code) return true;
+  }
+  return false;
+}
+
+/** "Database failed to open: IO error: …/LOCK: Not a directory" — the outer message alone says little. */
+function causeChainMessage(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; e = e instanceof Error ? e.cause : undefined, depth++) {
+    parts.push(messageOf(e));
+  }
+  return parts.join(': ');
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
