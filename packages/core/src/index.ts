@@ -6,3 +6,4 @@ export * from './record.js';
 export * from './conflict-name.js';
 export * from './ids.js';
 export * from './plan.js';
+export * from './behaviour/index.js';

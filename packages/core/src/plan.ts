@@ -37,7 +37,8 @@ export type PlanReason =
   | 'same-content'
   | 'edit-beats-delete'
   | 'concurrent-edit'
-  | 'dir-beats-file';
+  | 'dir-beats-file'
+  | 'behaviour';
 
 /** Decides per path ahead of the default rules (behaviours, a later layer). Returning undefined defers. */
 export type PlanOverride = (local: FileRecord | undefined, remote: FileRecord) => PathAction | undefined;

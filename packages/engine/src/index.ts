@@ -7,3 +7,4 @@ export * from './session.js';
 export * from './local-sync.js';
 export * from './preview.js';
 export * from './job-queue.js';
+export * from './log.js';

@@ -8,6 +8,7 @@ import { MAX_RECORDS_PER_BATCH, MAX_SAMPLES, PROTOCOL_VERSION } from './messages
 import { planSession, type SessionPlan } from './planning.js';
 import type { SessionReplica } from './replica-port.js';
 import { SessionIO } from './session-io.js';
+import { log } from './log.js';
 
 /** Points where a test may cut a session short (seed 001: nothing is skipped next time). */
 export type SessionStage = 'exchanged' | 'prepared' | 'applied' | 'before-seal';
@@ -54,9 +55,16 @@ export function sampleIndices(count: number): number[] {
  */
 export async function runSession(replica: SessionReplica, channel: Channel, options: SessionOptions): Promise<SessionResult> {
   const io = new SessionIO(channel, (hashes) => replica.readChunks(hashes));
+  const started = Date.now();
   try {
-    return await sessionSteps(replica, io, options);
+    const result = await sessionSteps(replica, io, options);
+    log.debug({ replica: replica.id, peer: result.peer, folder: options.folder, received: result.received, sent: result.sent, applied: result.applied.length, problems: result.problems.length, ms: Date.now() - started }, 'session sealed');
+    return result;
   } catch (err) {
+    log.debug({ replica: replica.id, folder: options.folder, err: err instanceof Error ? err.message : String(err) }, 'session aborted');
+    if (err instanceof ProtocolError || io.failed instanceof ProtocolError) {
+      log.warn({ replica: replica.id, folder: options.folder, err: (io.failed ?? err) instanceof Error ? ((io.failed ?? err) as Error).message : String(err) }, 'protocol error: session closed');
+    }
     if (!io.failed) await io.abort(err instanceof Error ? err.message : String(err));
     throw io.failed && !(err instanceof SessionAbortedError) && io.failed !== err ? io.failed : err;
   } finally {

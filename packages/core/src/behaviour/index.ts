@@ -1,0 +1,13 @@
+export * from './model.js';
+export { BehaviourSyntaxError, InvalidAttachmentError, SelectionError, UnknownBehaviourError, positionAt, type TextPosition } from './errors.js';
+export { parseBehaviour, parseRules, checkBehaviourName, BEHAVIOUR_NAME_RE } from './parser.js';
+export { formatBehaviour, formatRules, formatRule, formatCondition } from './format.js';
+export { describeSituation, DEFAULT_SKEW_TOLERANCE_MS } from './situation.js';
+export { evaluate, conditionHolds, ruleHolds, type Verdict } from './evaluate.js';
+export { BUILTIN_BEHAVIOUR_TEXTS, BUILTIN_BEHAVIOURS, isBuiltinBehaviour, type BuiltinBehaviourName } from './builtins.js';
+export * from './attachment.js';
+export { commandAction, type ActionShape, type ApplyingCommand, type MintContext } from './command-action.js';
+export * from './override.js';
+export * from './ask-queue.js';
+export { globToRegExp, globMatches } from './glob.js';
+export { parseRanges, selectByRanges, selectByGlob } from './selection.js';
