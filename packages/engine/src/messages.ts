@@ -1,4 +1,5 @@
-import { isHlc, parseRecord, type FileRecord, type Hlc } from '@syncline/core';
+import { isHlc, isValidRelativePath, parseRecord, type FileRecord, type Hlc } from '@syncline/core';
+import type { ChunkRequest } from '@syncline/replica';
 import type { SyncObject } from '@syncline/store';
 import { ProtocolError } from './errors.js';
 
@@ -6,13 +7,15 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_RECORDS_PER_BATCH = 1000;
 export const MAX_HASHES_PER_REQUEST = 4096;
 export const MAX_SAMPLES = 64;
+/** The chunker's maximum chunk size; no honest request asks for more. */
+export const MAX_CHUNK_BYTES = 512 * 1024;
 
 export type Message =
   | { t: 'hello'; protocol: number; folder: string; replica: string }
   | { t: 'samples'; ids: string[] }
   | { t: 'base'; id: string | null }
   | { t: 'changes'; records: FileRecord[]; last: boolean }
-  | { t: 'getChunks'; id: number; hashes: string[] }
+  | { t: 'getChunks'; id: number; chunks: ChunkRequest[] }
   | { t: 'chunks'; id: number; chunks: { hash: string; data: Uint8Array }[] }
   | { t: 'prepared' }
   | { t: 'applied'; failedAny: boolean; nonMirrored: boolean; sentUpTo: number; lastSeq: number }
@@ -79,7 +82,17 @@ export function parseMessage(v: unknown): Message {
       return { t: 'changes', records, last: bool(m.last, 'last') };
     }
     case 'getChunks':
-      return { t: 'getChunks', id: int(m.id, 'request id'), hashes: arr(m.hashes, 'hashes', MAX_HASHES_PER_REQUEST).map((h) => str(h, 'chunk hash', HEX64)) };
+      return {
+        t: 'getChunks',
+        id: int(m.id, 'request id'),
+        chunks: arr(m.chunks, 'chunk requests', MAX_HASHES_PER_REQUEST).map((c) => {
+          const o = obj(c, 'chunk request');
+          if (!isValidRelativePath(o.path)) throw new ProtocolError('bad path in a chunk request');
+          const size = int(o.size, 'chunk size');
+          if (size > MAX_CHUNK_BYTES) throw new ProtocolError('chunk request too large');
+          return { hash: str(o.hash, 'chunk hash', HEX64), path: o.path as string, offset: int(o.offset, 'chunk offset'), size };
+        }),
+      };
     case 'chunks': {
       const chunks = arr(m.chunks, 'chunks', MAX_HASHES_PER_REQUEST).map((c) => {
         const o = obj(c, 'chunk');

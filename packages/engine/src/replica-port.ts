@@ -1,5 +1,5 @@
 import type { Hlc } from '@syncline/core';
-import type { ApplyResult, ChunkSource, PrepareResult, TargetState, TransferStats } from '@syncline/replica';
+import type { ApplyResult, ChunkRequest, ChunkSource, PreparedFiles, TargetState, TransferStats } from '@syncline/replica';
 import type { Store } from '@syncline/store';
 
 /** What a session needs of a replica; a directory on disk (DiskReplica) is one. */
@@ -8,7 +8,7 @@ export interface SessionReplica {
   readonly store: Store;
   readonly clock: { tick(): Hlc; observe(remote: Hlc): void; readonly current: Hlc };
   ignores(path: string, isDir: boolean): Promise<boolean>;
-  readChunks(hashes: readonly string[]): Promise<Map<string, Uint8Array>>;
-  prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats): Promise<PrepareResult>;
+  readChunks(requests: readonly ChunkRequest[]): Promise<Map<string, Uint8Array>>;
+  prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats): Promise<PreparedFiles>;
   apply(targets: readonly TargetState[], prepared: ReadonlyMap<string, string>, label: string): Promise<ApplyResult>;
 }

@@ -1,3 +1,4 @@
+import type { ChunkRequest } from '@syncline/replica';
 import type { Channel } from './channel.js';
 import { ChannelClosedError, ProtocolError, SessionAbortedError } from './errors.js';
 import { parseMessage, type Message, type MessageType } from './messages.js';
@@ -19,7 +20,7 @@ export class SessionIO {
 
   constructor(
     private readonly channel: Channel,
-    private readonly serveChunks: (hashes: string[]) => Promise<Map<string, Uint8Array>>,
+    private readonly serveChunks: (requests: ChunkRequest[]) => Promise<Map<string, Uint8Array>>,
   ) {
     this.done = this.readLoop();
   }
@@ -38,10 +39,10 @@ export class SessionIO {
     });
   }
 
-  async fetchChunks(hashes: readonly string[]): Promise<Map<string, Uint8Array>> {
+  async fetchChunks(requests: readonly ChunkRequest[]): Promise<Map<string, Uint8Array>> {
     const id = this.nextRequestId++;
     const reply = new Promise<Of<'chunks'>>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    await this.send({ t: 'getChunks', id, hashes: [...hashes] });
+    await this.send({ t: 'getChunks', id, chunks: [...requests] });
     const m = await reply;
     return new Map(m.chunks.map((c) => [c.hash, c.data]));
   }
@@ -94,7 +95,7 @@ export class SessionIO {
 
   private async serve(m: Of<'getChunks'>): Promise<void> {
     try {
-      const found = await this.serveChunks(m.hashes);
+      const found = await this.serveChunks(m.chunks);
       await this.send({ t: 'chunks', id: m.id, chunks: [...found].map(([hash, data]) => ({ hash, data })) });
     } catch (err) {
       if (!(err instanceof ChannelClosedError)) this.fail(err instanceof Error ? err : new Error(String(err)));

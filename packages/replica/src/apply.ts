@@ -1,13 +1,11 @@
-import { constants as fsc } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, readlink, rename, rmdir, symlink, chmod, utimes } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { chmodSync, copyFileSync, constants as fsc, lstatSync, mkdirSync, readlinkSync, renameSync, rmdirSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { ancestorPaths, comparePaths, pathDepth, sameContent, type FileRecord } from '@syncline/core';
 import type { IndexEntry, StatStamp, Store } from '@syncline/store';
+import { flushFileSystem, yieldToEventLoop } from './durability.js';
 import type { ApplyProblem } from './errors.js';
-import { forEachLimit } from './concurrency.js';
-import { Trash } from './trash.js';
 import { tmpDir } from './tmp.js';
+import { Trash } from './trash.js';
 
 /** The state one path must reach, and the local entry the decision was based on. */
 export interface TargetState {
@@ -38,15 +36,26 @@ export function needsContent(t: TargetState): boolean {
   return !(old && !old.deleted && old.kind === 'file' && sameContent(old, r) && t.expect?.stat);
 }
 
-class PathChangedError extends Error {}
+/** The path changed on disk since the scan: the local version wins, the next scan records it. */
+class ChangedLocally extends Error {}
 
-const IO_CONCURRENCY = 16;
+const YIELD_EVERY = 256;
+
+function lstatOrNull(p: string): Stats | null {
+  try {
+    return lstatSync(p);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Brings each path to its target state, atomically per path, keeping every replaced or
- * deleted version in the trash. Removals run deepest first, creations shallowest first.
- * A path that changed on disk since the scan is left alone (the local edit wins; the next
- * scan records it) and reported. `prepared` maps content hash → a verified tmp file.
+ * deleted version in the trash. Removals run first (files, then directories deepest first),
+ * then creations (directories shallowest first, then files and links). A path that changed
+ * on disk since the scan is left alone and reported. `prepared` maps content hash → a
+ * verified tmp file. File-system calls are synchronous (fast for many small files); the loop
+ * yields to the event loop every few hundred paths.
  */
 export async function applyTargets(
   root: string,
@@ -59,191 +68,155 @@ export async function applyTargets(
   const problems: ApplyProblem[] = [];
   const failed = new Set<string>();
   const entries: IndexEntry[] = [];
-  const dirsToSync = new Set<string>();
-  const safeDirs = new Set<string>(['']);
-  const hashUses = new Map<string, number>();
-  for (const t of targets) if (needsContent(t)) hashUses.set(t.record.hash, (hashUses.get(t.record.hash) ?? 0) + 1);
-
-  const fail = (p: string, code: string, message: string) => {
-    failed.add(p);
-    problems.push({ path: p, code, message });
-  };
+  const safeDirs = new Set<string>();
+  const current = new Map<string, Stats | null>();
   const abs = (rel: string) => path.join(root, rel);
+  const fail = (p: string, err: unknown) => {
+    failed.add(p);
+    const changed = err instanceof ChangedLocally;
+    problems.push({ path: p, code: changed ? 'changed-locally' : 'write-failed', message: err instanceof Error ? err.message : String(err) });
+  };
 
-  /** Checks that nothing changed at `rel` since the scan; returns the current lstat (or null when absent). */
-  const checkUnchanged = async (t: TargetState): Promise<Stats | null> => {
-    const st = await lstat(abs(t.record.path)).catch(() => null);
+  /** Verifies nothing changed at the path since the scan; returns its current lstat (null when absent). */
+  const checkUnchanged = (t: TargetState): Stats | null => {
+    const p = t.record.path;
+    const st = lstatOrNull(abs(p));
     const e = t.expect;
-    const expectOnDisk = e && !e.record.deleted;
-    if (!expectOnDisk) {
+    if (!e || e.record.deleted) {
       const harmless = st?.isDirectory() && t.record.kind === 'dir' && !t.record.deleted;
-      if (st && !harmless) throw new PathChangedError(`${t.record.path} appeared on disk since the last scan`);
-      return null;
-    }
-    if (!st) throw new PathChangedError(`${t.record.path} disappeared since the last scan`);
-    if (e.record.kind === 'dir') {
-      if (!st.isDirectory()) throw new PathChangedError(`${t.record.path} is no longer a directory`);
+      if (st && !harmless) throw new ChangedLocally(`${p} appeared on disk since the last scan; it was left alone`);
       return st;
     }
-    if (!e.stat || !sameStamp(e.stat, stampOf(st))) throw new PathChangedError(`${t.record.path} changed since the last scan`);
+    if (!st) throw new ChangedLocally(`${p} disappeared since the last scan`);
+    if (e.record.kind === 'dir') {
+      if (!st.isDirectory()) throw new ChangedLocally(`${p} is no longer a directory`);
+      return st;
+    }
+    if (!e.stat || !sameStamp(e.stat, stampOf(st))) throw new ChangedLocally(`${p} changed since the last scan; the local edit was kept`);
     return st;
   };
 
-  /** Makes sure every ancestor of rel is a real directory inside the root (never a symlink). */
-  const ensureParents = async (rel: string) => {
+  /** Every ancestor must be a real directory inside the root, never a symlink; missing ones are made. */
+  const ensureParents = (rel: string) => {
     for (const a of ancestorPaths(rel)) {
       if (safeDirs.has(a)) continue;
-      const st = await lstat(abs(a)).catch(() => null);
-      if (!st) await mkdir(abs(a)).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      });
-      else if (!st.isDirectory() || st.isSymbolicLink()) throw new PathChangedError(`${a} is not a directory, so ${rel} cannot be written`);
+      const st = lstatOrNull(abs(a));
+      if (!st) mkdirSync(abs(a));
+      else if (!st.isDirectory()) throw new ChangedLocally(`${a} is not a directory, so ${rel} cannot be written`);
       safeDirs.add(a);
     }
   };
 
-  const ordered = [...targets].sort((a, b) => comparePaths(a.record.path, b.record.path));
-  const current = new Map<string, Stats | null>();
-
-  // Removals: tombstones, and anything whose kind changes. Files first (in parallel), then
-  // directories deepest first, so a directory is empty when its turn comes.
-  const removeOne = async (t: TargetState) => {
+  const removeOne = (t: TargetState) => {
     const p = t.record.path;
-    try {
-      const st = await checkUnchanged(t);
-      current.set(p, st);
-      if (!st) {
-        if (t.record.deleted) entries.push({ record: t.record, stat: null });
-        return;
-      }
-      const oldKind = t.expect!.record.kind;
-      if (!t.record.deleted && oldKind === t.record.kind) return;
-      await ensureParents(p);
-      if (oldKind === 'dir') {
-        try {
-          await rmdir(abs(p));
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOTEMPTY') throw new PathChangedError(`${p} still holds files that were not synced, so the directory was kept`);
-          throw err;
-        }
-      } else {
-        await trash.put(p);
-      }
-      dirsToSync.add(path.dirname(abs(p)));
-      current.set(p, null);
+    const st = checkUnchanged(t);
+    current.set(p, st);
+    if (!st) {
       if (t.record.deleted) entries.push({ record: t.record, stat: null });
-    } catch (err) {
-      fail(p, err instanceof PathChangedError ? 'changed-locally' : 'remove-failed', errMessage(err));
+      return;
     }
+    const oldKind = t.expect?.record.kind;
+    if (!t.expect || t.expect.record.deleted || (!t.record.deleted && oldKind === t.record.kind)) return;
+    ensureParents(p);
+    if (oldKind === 'dir') {
+      try {
+        rmdirSync(abs(p));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOTEMPTY') throw new ChangedLocally(`${p} still holds files that were not synced, so the directory was kept`);
+        throw err;
+      }
+    } else {
+      trash.move(p);
+    }
+    current.set(p, null);
+    if (t.record.deleted) entries.push({ record: t.record, stat: null });
   };
-  const isOldDir = (t: TargetState) => t.expect?.record.kind === 'dir' && !t.expect.record.deleted;
-  await forEachLimit(ordered.filter((t) => !isOldDir(t)), IO_CONCURRENCY, removeOne);
-  for (const t of ordered.filter(isOldDir).sort((a, b) => pathDepth(b.record.path) - pathDepth(a.record.path))) {
-    await removeOne(t);
-  }
 
-  // Creations and updates, shallowest first.
-  const createOne = async (t: TargetState) => {
+  // One prepared tmp file per content hash: every path but the last that needs it gets a copy.
+  const usesLeft = new Map<string, number>();
+  for (const t of targets) if (needsContent(t)) usesLeft.set(t.record.hash, (usesLeft.get(t.record.hash) ?? 0) + 1);
+  const takeSource = (hash: string): string | undefined => {
+    const part = prepared.get(hash);
+    if (!part) return undefined;
+    const left = (usesLeft.get(hash) ?? 1) - 1;
+    usesLeft.set(hash, left);
+    if (left <= 0) return part;
+    const copy = `${part}.${left + 1}`;
+    copyFileSync(part, copy, fsc.COPYFILE_FICLONE);
+    const st = lstatSync(part);
+    chmodSync(copy, st.mode & 0o7777);
+    utimesSync(copy, st.atime, st.mtime);
+    return copy;
+  };
+
+  const createOne = (t: TargetState) => {
     const p = t.record.path;
     const r = t.record;
     if (failed.has(p) || r.deleted) return;
-    try {
-      await ensureParents(p);
-      const st = current.get(p) ?? null;
-      const target = abs(p);
-      if (r.kind === 'dir') {
-        if (!st) {
-          await mkdir(target, { mode: r.mode & 0o777 || 0o755 });
-          dirsToSync.add(path.dirname(target));
-        }
-        safeDirs.add(p);
-        entries.push({ record: r, stat: null });
+    ensureParents(p);
+    const st = current.get(p) ?? null;
+    const target = abs(p);
+    if (r.kind === 'dir') {
+      if (!st) mkdirSync(target, { mode: r.mode & 0o777 || 0o755 });
+      safeDirs.add(p);
+      entries.push({ record: r, stat: null });
+      return;
+    }
+    if (r.kind === 'symlink') {
+      if (st?.isSymbolicLink() && readlinkSync(target) === r.target) {
+        entries.push({ record: r, stat: stampOf(st) });
         return;
       }
-      if (r.kind === 'symlink') {
-        if (st && st.isSymbolicLink() && (await readlink(target)) === r.target) {
-          entries.push({ record: r, stat: stampOf(st) });
-          return;
-        }
-        const tmp = path.join(tmpDir(root), `link-${process.pid}-${Math.random().toString(36).slice(2)}`);
-        await mkdir(tmpDir(root), { recursive: true });
-        await symlink(r.target, tmp);
-        if (st) await trash.put(p);
-        await rename(tmp, target);
-        dirsToSync.add(path.dirname(target));
-        entries.push({ record: r, stat: stampOf(await lstat(target)) });
-        return;
+      const tmp = path.join(tmpDir(root), `link-${options.label}-${entries.length}`);
+      mkdirSync(tmpDir(root), { recursive: true });
+      symlinkSync(r.target, tmp);
+      if (st) trash.keep(p);
+      renameSync(tmp, target);
+      entries.push({ record: r, stat: stampOf(lstatSync(target)) });
+      return;
+    }
+    if (!needsContent(t)) {
+      // The content is already here: only metadata may differ.
+      if (!st) throw new ChangedLocally(`${p} disappeared since the last scan`);
+      if ((st.mode & 0o777) !== (r.mode & 0o777)) chmodSync(target, r.mode & 0o777);
+      if (st.mtimeMs !== r.mtimeMs) utimesSync(target, new Date(r.mtimeMs), new Date(r.mtimeMs));
+      entries.push({ record: r, stat: stampOf(lstatSync(target)) });
+      return;
+    }
+    const source = takeSource(r.hash);
+    if (!source) {
+      failed.add(p); // its problem was reported while preparing
+      return;
+    }
+    if (st) {
+      if (st.isDirectory()) throw new ChangedLocally(`${p} is a directory`);
+      trash.keep(p);
+    }
+    renameSync(source, target);
+    entries.push({ record: r, stat: stampOf(lstatSync(target)) });
+  };
+
+  const run = async (list: readonly TargetState[], fn: (t: TargetState) => void) => {
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i]!;
+      try {
+        fn(t);
+      } catch (err) {
+        fail(t.record.path, err);
       }
-      if (!needsContent(t)) {
-        // Same content already here: only metadata may differ.
-        if (!st) throw new PathChangedError(`${p} disappeared since the last scan`);
-        if ((st.mode & 0o777) !== (r.mode & 0o777)) await chmod(target, r.mode & 0o777);
-        if (st.mtimeMs !== r.mtimeMs) await utimes(target, new Date(r.mtimeMs), new Date(r.mtimeMs));
-        entries.push({ record: r, stat: stampOf(await lstat(target)) });
-        return;
-      }
-      const source = sources.get(r.hash)?.pop();
-      if (!source) {
-        failed.add(p);
-        return;
-      }
-      if (st) {
-        if (st.isDirectory()) throw new PathChangedError(`${p} is a directory`);
-        await keepInTrash(trash, root, p);
-      }
-      await rename(source, target);
-      dirsToSync.add(path.dirname(target));
-      entries.push({ record: r, stat: stampOf(await lstat(target)) });
-    } catch (err) {
-      fail(p, err instanceof PathChangedError ? 'changed-locally' : 'write-failed', errMessage(err));
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     }
   };
-  // One prepared tmp file per content hash; paths sharing a hash get their own copy first.
-  const sources = new Map<string, string[]>();
-  for (const [hash, uses] of hashUses) {
-    const part = prepared.get(hash);
-    if (!part) continue;
-    const list = [part];
-    for (let i = 2; i <= uses; i++) {
-      const copy = `${part}.${i}`;
-      await copyFile(part, copy, fsc.COPYFILE_FICLONE);
-      const st = await lstat(part);
-      await utimes(copy, st.atime, st.mtime);
-      await chmod(copy, st.mode & 0o7777);
-      list.push(copy);
-    }
-    sources.set(hash, list);
-  }
-  for (const t of ordered) if (t.record.kind === 'dir') await createOne(t);
-  await forEachLimit(ordered.filter((t) => t.record.kind !== 'dir'), IO_CONCURRENCY, createOne);
 
-  if (options.fsync !== false) await Promise.all([...dirsToSync].map(fsyncDir));
+  const ordered = [...targets].sort((a, b) => comparePaths(a.record.path, b.record.path));
+  const wasDir = (t: TargetState) => t.expect?.record.kind === 'dir' && !t.expect.record.deleted;
+  await run(ordered.filter((t) => !wasDir(t)), removeOne);
+  await run(ordered.filter(wasDir).sort((a, b) => pathDepth(b.record.path) - pathDepth(a.record.path)), removeOne);
+  await run(ordered.filter((t) => t.record.kind === 'dir'), createOne);
+  await run(ordered.filter((t) => t.record.kind !== 'dir'), createOne);
+
+  // Renames and new directories are durable before the index says they happened.
+  if (options.fsync !== false && entries.length > 0) await flushFileSystem(root, []);
   const committed = await store.commit(entries);
   return { committed, problems, failed };
-}
-
-/** Keeps the version about to be replaced: a hard link into the trash, so the path itself is replaced atomically. */
-async function keepInTrash(trash: Trash, root: string, rel: string): Promise<void> {
-  const dest = await trash.reserve(rel);
-  try {
-    await link(path.join(root, rel), dest);
-  } catch {
-    await copyFile(path.join(root, rel), dest);
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r').catch(() => undefined);
-  if (!fh) return;
-  try {
-    await fh.sync();
-  } catch {
-    // Some file systems refuse fsync on directories; the rename is still atomic.
-  } finally {
-    await fh.close();
-  }
-}
-
-function errMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

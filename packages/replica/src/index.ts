@@ -7,3 +7,5 @@ export * from './replica.js';
 export * from './chunk-reader.js';
 export * from './concurrency.js';
 export * from './watcher.js';
+export * from './durability.js';
+export * from './vector-tree/index.js';

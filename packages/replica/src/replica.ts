@@ -3,14 +3,13 @@ import path from 'node:path';
 import { HLC_ZERO, isHlc, type FileRecord } from '@syncline/core';
 import { openStore, type Store } from '@syncline/store';
 import { applyTargets, needsContent, type ApplyResult, type TargetState } from './apply.js';
-import { readLocalChunk } from './chunk-reader.js';
+import { serveChunks, type ChunkRequest } from './chunk-reader.js';
 import { ReplicaClock } from './clock.js';
-import { forEachLimit } from './concurrency.js';
-import { NotADirectoryError, type ApplyProblem } from './errors.js';
+import { NotADirectoryError } from './errors.js';
 import { loadIgnoreRules, type IgnoreRules } from './ignore-rules.js';
 import { scanReplica, type ScanResult } from './scanner.js';
-import { prepareFile, type ChunkSource, type TransferStats } from './transfer.js';
-import { prunePartials } from './tmp.js';
+import { prepareFiles, type ChunkSource, type PreparedFiles, type TransferStats } from './transfer.js';
+import { pruneTmp } from './tmp.js';
 import { purgeTrash } from './trash.js';
 
 export interface DiskReplicaOptions {
@@ -18,12 +17,6 @@ export interface DiskReplicaOptions {
   readonly now?: () => number;
   /** fsync files and directories before committing (default true). */
   readonly fsync?: boolean;
-}
-
-export interface PrepareResult {
-  /** Content hash → verified tmp file. */
-  readonly prepared: Map<string, string>;
-  readonly problems: ApplyProblem[];
 }
 
 /** Checks that `dir` exists and is a directory; returns its real absolute path. */
@@ -79,36 +72,20 @@ export class DiskReplica {
     this.ignoreRules = undefined;
     const result = await scanReplica(this.root, this.store, this.clock, options);
     await purgeTrash(this.root, this.now());
+    await pruneTmp(this.root, this.now());
     return result;
   }
 
   /** Serves chunks to the other replica: whatever this replica holds, verified. */
-  async readChunks(hashes: readonly string[]): Promise<Map<string, Uint8Array>> {
-    const out = new Map<string, Uint8Array>();
-    for (const h of hashes) {
-      if (out.has(h)) continue;
-      const data = await readLocalChunk(this.root, this.store, h);
-      if (data) out.set(h, data);
-    }
-    return out;
+  readChunks(requests: readonly ChunkRequest[]): Promise<Map<string, Uint8Array>> {
+    return serveChunks(this.root, this.store, requests);
   }
 
   /** Builds every new file content the targets need in tmp, from local chunks or `source`. */
-  async prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats): Promise<PrepareResult> {
+  async prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats): Promise<PreparedFiles> {
     const byHash = new Map<string, FileRecord>();
     for (const t of targets) if (needsContent(t) && !byHash.has(t.record.hash)) byHash.set(t.record.hash, t.record);
-    const prepared = new Map<string, string>();
-    const problems: ApplyProblem[] = [];
-    await forEachLimit([...byHash.values()], 8, async (record) => {
-      try {
-        const out = await prepareFile(this.root, this.store, record, source, stats);
-        if (out.ok) prepared.set(record.hash, out.tmpPath);
-        else problems.push(out.problem);
-      } catch (err) {
-        problems.push({ path: record.path, code: 'prepare-failed', message: err instanceof Error ? err.message : String(err) });
-      }
-    });
-    return { prepared, problems };
+    return prepareFiles(this.root, this.store, [...byHash.values()], source, stats, { fsync: this.options.fsync });
   }
 
   async apply(targets: readonly TargetState[], prepared: ReadonlyMap<string, string>, label: string): Promise<ApplyResult> {
@@ -119,11 +96,6 @@ export class DiskReplica {
     });
     await this.store.setMeta('hlc', this.clock.current);
     return result;
-  }
-
-  /** Drops partial downloads that no pending target wants any more. */
-  async prunePartials(keep: ReadonlySet<string>): Promise<void> {
-    await prunePartials(this.root, keep);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { META_DIR } from '@syncline/core';
 
@@ -19,13 +19,16 @@ export async function ensureTmpDir(root: string): Promise<string> {
   return dir;
 }
 
-/** Removes partial downloads not in `keep` (content hashes still wanted). */
-export async function prunePartials(root: string, keep: ReadonlySet<string>): Promise<void> {
+/** How long an unused partial download is kept for a transfer to resume. */
+export const PARTIAL_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** Removes tmp files untouched (by ctime: content or rename) for longer than the retention. */
+export async function pruneTmp(root: string, nowMs: number, retentionMs = PARTIAL_RETENTION_MS): Promise<void> {
   const dir = tmpDir(root);
   const names = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(
-    names
-      .filter((n) => !(n.endsWith('.part') && keep.has(n.slice(0, -5))))
-      .map((n) => rm(path.join(dir, n), { force: true, recursive: true })),
-  );
+  for (const n of names) {
+    const p = path.join(dir, n);
+    const st = await lstat(p).catch(() => undefined);
+    if (st && nowMs - st.ctimeMs > retentionMs) await rm(p, { force: true, recursive: true });
+  }
 }

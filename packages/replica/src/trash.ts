@@ -1,4 +1,5 @@
-import { lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { existsSync, linkSync, copyFileSync, mkdirSync, renameSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { META_DIR } from '@syncline/core';
 
@@ -7,7 +8,7 @@ export const TRASH_DIR = 'trash';
 export const DEFAULT_TRASH_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 /**
- * Where replaced and deleted versions go: `.syncline/trash/<stamp>/<path>`.
+ * Where replaced and deleted versions go: `.syncline/trash/<stamp>-<label>/<path>`.
  * One bucket per apply run, so versions of the same path from different runs never collide.
  */
 export class Trash {
@@ -20,31 +21,35 @@ export class Trash {
   }
 
   /** A free path in the trash for rel, its directory created. */
-  async reserve(rel: string): Promise<string> {
+  reserve(rel: string): string {
     const dest = path.join(this.bucket, rel);
     const dir = path.dirname(dest);
     if (!this.made.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       this.made.add(dir);
     }
     let target = dest;
-    for (let n = 1; await exists(target); n++) target = `${dest}.${n}`;
+    for (let n = 1; existsSync(target); n++) target = `${dest}.${n}`;
     return target;
   }
 
-  /** Moves root/rel into the trash (same filesystem, so a rename). */
-  async put(rel: string): Promise<string> {
-    const target = await this.reserve(rel);
-    await rename(path.join(this.root, rel), target);
+  /** Moves root/rel into the trash (same file system, so a rename). */
+  move(rel: string): string {
+    const target = this.reserve(rel);
+    renameSync(path.join(this.root, rel), target);
     return target;
   }
-}
 
-async function exists(p: string): Promise<boolean> {
-  return lstat(p).then(
-    () => true,
-    () => false,
-  );
+  /** Keeps a copy of root/rel that is about to be replaced: a hard link, so the path itself is replaced atomically. */
+  keep(rel: string): string {
+    const target = this.reserve(rel);
+    try {
+      linkSync(path.join(this.root, rel), target);
+    } catch {
+      copyFileSync(path.join(this.root, rel), target);
+    }
+    return target;
+  }
 }
 
 /** Removes trash buckets older than the retention; returns how many went. */

@@ -89,6 +89,7 @@ export function seqFromKey(key: Uint8Array): number {
 
 export const chunkKey = (hash: string, path: string): Buffer => orderedBytes(`c!${hash}${SEP}${path}`);
 export const chunkRange = (hash: string): KeyRange => prefixRange(`c!${hash}${SEP}`);
+export const CHUNK_INDEX_RANGE: KeyRange = prefixRange('c!');
 
 export const syncObjectKey = (peer: string, hlc: { t: number; c: number }, id: string): Buffer =>
   orderedBytes(`o!${peer}${SEP}${pad(hlc.t)}${SEP}${pad(hlc.c)}${SEP}${id}`);

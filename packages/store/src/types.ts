@@ -63,6 +63,8 @@ export interface Store {
 
   /** Where a chunk with this SHA-256 (hex) lies in the replica's current files. */
   findChunk(hash: string): Promise<ChunkLocation[]>;
+  /** findChunk for many hashes in one pass; hashes found nowhere are absent from the map. */
+  findChunks(hashes: readonly string[]): Promise<Map<string, ChunkLocation[]>>;
 
   getMeta(key: string): Promise<unknown>;
   setMeta(key: string, value: unknown): Promise<void>;

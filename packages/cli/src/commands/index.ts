@@ -2,5 +2,6 @@
 import { registerCommands } from '../program.js';
 import { compareCommand } from './compare.js';
 import { syncCommand } from './sync.js';
+import { vectorCommands } from './vector.js';
 
-registerCommands(syncCommand, compareCommand);
+registerCommands(syncCommand, compareCommand, vectorCommands);
