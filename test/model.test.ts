@@ -63,6 +63,8 @@ function content(id: string, big: boolean): string {
 }
 
 interface World {
+  /** Records per session batch: tiny batches exercise sessions of many rounds. */
+  batchSize: number;
   roots: string[];
   replicas: DiskReplica[];
   written: Map<string, string>; // id → exact content
@@ -168,15 +170,16 @@ async function applyOp(w: World, op: Op): Promise<void> {
     }
     case 'sync':
       await scanAll(w, [op.i, op.j]);
-      await syncPair(w.replicas[op.i]!, w.replicas[op.j]!);
+      await syncPair(w.replicas[op.i]!, w.replicas[op.j]!, { batchSize: w.batchSize });
       return;
     case 'syncAll':
       await scanAll(w, [0, 1, 2]);
-      await syncLocal(w.replicas);
+      await syncLocal(w.replicas, { batchSize: w.batchSize });
       return;
     case 'cut':
       await scanAll(w, [op.i, op.j]);
       await syncPair(w.replicas[op.i]!, w.replicas[op.j]!, {
+        batchSize: w.batchSize,
         failpoint: (side, stage) => {
           if (side === op.side && stage === op.stage) throw new Error(`cut at ${stage}`);
         },
@@ -205,7 +208,7 @@ async function treeOf(root: string, rel = ''): Promise<Map<string, string>> {
 
 async function checkInvariants(w: World): Promise<void> {
   await scanAll(w, [0, 1, 2]);
-  const report = await syncLocal(w.replicas, { maxRounds: 10 });
+  const report = await syncLocal(w.replicas, { maxRounds: 10, batchSize: w.batchSize });
   assert.deepEqual(report.problems, [], 'the final sync reports no problems');
   assert.equal(report.converged, true, 'the final sync converges');
   // 2. convergence
@@ -225,7 +228,7 @@ async function checkInvariants(w: World): Promise<void> {
   }
   // stability: a further sync changes nothing
   await scanAll(w, [0, 1, 2]);
-  const again = await syncLocal(w.replicas);
+  const again = await syncLocal(w.replicas, { batchSize: w.batchSize });
   assert.equal(again.filesChanged, 0, 'a sync after convergence changes nothing');
 }
 
@@ -234,14 +237,14 @@ describe('model test: random operations and syncs on three replicas', function (
   it(`keeps invariants 1–3 over ${runs} runs`, async () => {
     console.log(`    model seed ${seed} (replay: SYNCLINE_SEED=${seed} npx mocha test/model.test.ts)`);
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: Number(process.env.SYNCLINE_MODEL_OPS ?? 24) }), async (ops) => {
+      fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: Number(process.env.SYNCLINE_MODEL_OPS ?? 24) }), fc.constantFrom(1, 2, 3, 1000), async (ops, batchSize) => {
         const { dir, cleanup } = await tempDir('syncline-model-');
         const roots = Array.from({ length: REPLICAS }, (_, i) => path.join(dir, `r${i}`));
         for (const r of roots) await mkdir(r);
         const replicas: DiskReplica[] = [];
         try {
           for (const r of roots) replicas.push(await DiskReplica.open(r, { fsync: false }));
-          const w: World = { roots, replicas, written: new Map(), exempt: new Set(), counter: 0 };
+          const w: World = { batchSize, roots, replicas, written: new Map(), exempt: new Set(), counter: 0 };
           for (const op of ops) await applyOp(w, op);
           await checkInvariants(w);
         } finally {

@@ -15,6 +15,7 @@ export interface LocalSyncOptions {
   readonly failpoint?: (pair: [number, number], side: 0 | 1, stage: SessionStage) => void;
   readonly onSession?: (pair: [number, number], results: [SessionResult, SessionResult]) => void;
   readonly onPlanned?: (replica: number, plan: SessionPlan) => void;
+  readonly batchSize?: number;
   /** Live transfer counters, updated while content moves. */
   readonly transfer?: TransferStats;
 }
@@ -40,6 +41,7 @@ export async function syncPair(
     folder?: string;
     failpoint?: (side: 0 | 1, stage: SessionStage) => void;
     onPlanned?: (side: 0 | 1, plan: SessionPlan) => void;
+    batchSize?: number;
     transfer?: TransferStats;
   } = {},
 ): Promise<[SessionResult, SessionResult]> {
@@ -47,8 +49,8 @@ export async function syncPair(
   const folder = options.folder ?? LOCAL_FOLDER_ID;
   const fp = (side: 0 | 1) => (options.failpoint ? (stage: SessionStage) => options.failpoint!(side, stage) : undefined);
   const results = await Promise.allSettled([
-    runSession(a, ca, { folder, role: 'initiator', override: options.override, failpoint: fp(0), transfer: options.transfer, onPlanned: (p) => options.onPlanned?.(0, p) }),
-    runSession(b, cb, { folder, role: 'responder', override: options.override, failpoint: fp(1), transfer: options.transfer, onPlanned: (p) => options.onPlanned?.(1, p) }),
+    runSession(a, ca, { folder, role: 'initiator', batchSize: options.batchSize, override: options.override, failpoint: fp(0), transfer: options.transfer, onPlanned: (p) => options.onPlanned?.(0, p) }),
+    runSession(b, cb, { folder, role: 'responder', batchSize: options.batchSize, override: options.override, failpoint: fp(1), transfer: options.transfer, onPlanned: (p) => options.onPlanned?.(1, p) }),
   ]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
@@ -74,18 +76,17 @@ export async function syncLocal(replicas: readonly SessionReplica[], options: Lo
         override: options.override,
         failpoint: options.failpoint ? (side, stage) => options.failpoint!(pair, side, stage) : undefined,
         onPlanned: (side, p) => options.onPlanned?.(pair[side], p),
+        batchSize: options.batchSize,
         transfer,
       });
       sessions++;
       options.onSession?.(pair, results);
       results.forEach((r, side) => {
         const idx = pair[side]!;
-        filesChanged += r.applied.length;
-        if (side === 0) {
-          for (const a of r.plan.actions) if (a.type === 'conflict') conflictCopies.add(a.copy.path);
-        }
+        filesChanged += r.applied;
+        if (side === 0) for (const a of r.conflicts) conflictCopies.add(a.copy.path);
         for (const p of r.problems) problems.push({ ...p, replica: idx });
-        if (r.applied.length > 0 || r.plan.nonMirrored || r.problems.length > 0) changedThisRound = true;
+        if (r.applied > 0 || r.nonMirrored || r.problems.length > 0) changedThisRound = true;
       });
     }
     if (!changedThisRound) {

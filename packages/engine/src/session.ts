@@ -17,8 +17,8 @@ export interface SessionOptions {
   readonly folder: string;
   /** The initiator picks the common base and issues the seal. */
   readonly role: 'initiator' | 'responder';
-  /** Plan only: nothing is fetched, written or sealed. */
-  readonly dryRun?: boolean;
+  /** Records per batch (default MAX_RECORDS_PER_BATCH); tests use tiny batches to exercise rounds. */
+  readonly batchSize?: number;
   readonly override?: PlanOverride;
   /** Called at each stage; throwing aborts the session there (used by tests). */
   readonly failpoint?: (stage: SessionStage) => void;
@@ -32,8 +32,13 @@ export interface SessionResult {
   readonly peer: string;
   readonly received: number;
   readonly sent: number;
-  readonly plan: SessionPlan;
-  readonly applied: FileRecord[];
+  /** Records this side wrote while applying. */
+  readonly applied: number;
+  /** Conflicts this side resolved (the same ones the other side resolved). */
+  readonly conflicts: Extract<PathAction, { type: 'conflict' }>[];
+  /** True when this side repaired its tree or overrode an unsent change (see README, "Sessions"). */
+  readonly nonMirrored: boolean;
+  readonly ignored: number;
   readonly problems: ApplyProblem[];
   readonly transfer: TransferStats;
   readonly sealed: SyncObject | undefined;
@@ -58,7 +63,7 @@ export async function runSession(replica: SessionReplica, channel: Channel, opti
   const started = Date.now();
   try {
     const result = await sessionSteps(replica, io, options);
-    log.debug({ replica: replica.id, peer: result.peer, folder: options.folder, received: result.received, sent: result.sent, applied: result.applied.length, problems: result.problems.length, ms: Date.now() - started }, 'session sealed');
+    log.debug({ replica: replica.id, peer: result.peer, folder: options.folder, received: result.received, sent: result.sent, applied: result.applied, problems: result.problems.length, ms: Date.now() - started }, 'session sealed');
     return result;
   } catch (err) {
     log.debug({ replica: replica.id, folder: options.folder, err: err instanceof Error ? err.message : String(err) }, 'session aborted');
@@ -75,6 +80,7 @@ export async function runSession(replica: SessionReplica, channel: Channel, opti
 
 async function sessionSteps(replica: SessionReplica, io: SessionIO, options: SessionOptions): Promise<SessionResult> {
   const failpoint = options.failpoint ?? (() => undefined);
+  const batchSize = options.batchSize ?? MAX_RECORDS_PER_BATCH;
   await io.send({ t: 'hello', protocol: PROTOCOL_VERSION, folder: options.folder, replica: replica.id });
   const hello = await io.expect('hello');
   if (hello.protocol !== PROTOCOL_VERSION) throw new ProtocolError(`the other side speaks protocol ${hello.protocol}, this one ${PROTOCOL_VERSION}`);
@@ -86,28 +92,67 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
   const mySince = base?.seqs[replica.id] ?? 0;
   const peerSince = base?.seqs[peer] ?? 0;
   const sentUpTo = replica.store.lastSeq();
-
-  const [sent, remote] = await Promise.all([sendChanges(replica, io, mySince, sentUpTo), receiveChanges(io)]);
-  const plan = await planSession(replica, remote, { override: options.override });
-  failpoint('exchanged');
-  options.onPlanned?.(plan);
   const transfer = options.transfer ?? emptyTransferStats();
-  if (options.dryRun) {
-    return { peer, received: remote.length, sent, plan, applied: [], problems: [], transfer, sealed: undefined };
-  }
-
-  const { prepared, problems } = await replica.prepare(plan.targets, (h) => io.fetchChunks(h), transfer);
-  failpoint('prepared');
-  // The other side may still read our files until it has prepared: apply only after that.
-  await io.send({ t: 'prepared' });
-  await io.expect('prepared');
-
   const label = base32(randomBytes(5));
-  const result = await replica.apply(plan.targets, prepared, label);
-  const allProblems = [...problems, ...result.problems];
-  const failedAny = allProblems.length > 0 || result.failed.size > 0;
+
+  // Rounds: each side sends one batch of its changes (in sequence order, up to what it had
+  // when the session began), plans the other's batch, fetches, waits for the other to have
+  // fetched, applies. Memory stays bounded by the batch size, whatever the folder's size.
+  let cursor = mySince;
+  let lastSent = mySince;
+  let myDone = false;
+  let theirDone = false;
+  let sent = 0;
+  let received = 0;
+  let applied = 0;
+  let ignored = 0;
+  let nonMirrored = false;
+  const conflicts: SessionResult['conflicts'] = [];
+  const problems: ApplyProblem[] = [];
+  let failedAny = false;
+  while (!myDone || !theirDone) {
+    if (!myDone) {
+      const raw = await replica.store.changesSince(cursor, batchSize);
+      const batch = raw.filter((r) => r.seq <= sentUpTo);
+      myDone = raw.length < batchSize || batch.length < raw.length;
+      if (raw.length > 0) cursor = raw[raw.length - 1]!.seq;
+      if (batch.length > 0) lastSent = batch[batch.length - 1]!.seq;
+      await io.send({ t: 'changes', records: batch, last: myDone });
+      sent += batch.length;
+    }
+    let remote: FileRecord[] = [];
+    if (!theirDone) {
+      const m = await io.expect('changes');
+      remote = m.records;
+      theirDone = m.last;
+      received += remote.length;
+    }
+    const plan = await planSession(replica, remote, { override: options.override });
+    options.onPlanned?.(plan);
+    ignored += plan.ignored.length;
+    failpoint('exchanged');
+
+    const fetched = await replica.prepare(plan.targets, (requests) => io.fetchChunks(requests), transfer);
+    failpoint('prepared');
+    // The other side may still read our files until it has prepared: apply only after that.
+    await io.send({ t: 'prepared' });
+    await io.expect('prepared');
+
+    const result = await replica.apply(plan.targets, fetched.prepared, label);
+    applied += result.committed.length;
+    problems.push(...fetched.problems, ...result.problems);
+    failedAny ||= fetched.problems.length > 0 || result.failed.size > 0;
+    for (const a of plan.actions) if (a.type === 'conflict') conflicts.push(a);
+    // Overriding a local change this side has not sent yet leaves the other side without it:
+    // what was written instead must be offered again next time.
+    const overrodeUnsent = plan.targets.some((t) => {
+      const seq = t.expect?.record.seq ?? 0;
+      return seq > lastSent && seq <= sentUpTo && !result.failed.has(t.record.path);
+    });
+    nonMirrored ||= plan.nonMirrored || overrodeUnsent;
+  }
   failpoint('applied');
-  const mine = { t: 'applied' as const, failedAny, nonMirrored: plan.nonMirrored, sentUpTo, lastSeq: replica.store.lastSeq() };
+  const mine = { t: 'applied' as const, failedAny, nonMirrored, sentUpTo, lastSeq: replica.store.lastSeq() };
   await io.send(mine);
   const theirs = await io.expect('applied');
 
@@ -134,7 +179,7 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
     await replica.store.putSyncObject(sealed);
     await io.send({ t: 'sealed' });
   }
-  return { peer, received: remote.length, sent, plan, applied: result.committed, problems: allProblems, transfer, sealed };
+  return { peer, received, sent, applied, conflicts, nonMirrored, ignored, problems, transfer, sealed };
 }
 
 async function negotiate(replica: SessionReplica, io: SessionIO, peer: string, role: SessionOptions['role']): Promise<SyncObject | undefined> {
@@ -152,28 +197,6 @@ async function negotiate(replica: SessionReplica, io: SessionIO, peer: string, r
   const common = ids.map((id) => known.get(id)).find((o) => o !== undefined);
   await io.send({ t: 'base', id: common?.id ?? null });
   return common;
-}
-
-async function sendChanges(replica: SessionReplica, io: SessionIO, after: number, upTo: number): Promise<number> {
-  let cursor = after;
-  let sent = 0;
-  for (;;) {
-    const batch = (await replica.store.changesSince(cursor, MAX_RECORDS_PER_BATCH)).filter((r) => r.seq <= upTo);
-    const last = batch.length < MAX_RECORDS_PER_BATCH;
-    await io.send({ t: 'changes', records: batch, last });
-    sent += batch.length;
-    if (last) return sent;
-    cursor = batch[batch.length - 1]!.seq;
-  }
-}
-
-async function receiveChanges(io: SessionIO): Promise<FileRecord[]> {
-  const out: FileRecord[] = [];
-  for (;;) {
-    const m = await io.expect('changes');
-    out.push(...m.records);
-    if (m.last) return out;
-  }
 }
 
 export type { PathAction };
