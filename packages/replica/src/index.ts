@@ -9,3 +9,8 @@ export * from './concurrency.js';
 export * from './watcher.js';
 export * from './durability.js';
 export * from './vector-tree/index.js';
+export * from './chunker.js';
+export * from './file-hash.js';
+export * from './ignore-rules.js';
+export * from './clock.js';
+export { scanReplica, ReplicaRootError, type ScanOptions, type ScanResult, type ScanProblem, type ScanProblemCode, type ScanProgress } from './scanner.js';

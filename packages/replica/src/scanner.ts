@@ -12,7 +12,7 @@ import {
   type EntryKind,
   type FileRecord,
 } from '@syncline/core';
-import type { IndexEntry, Store } from '@syncline/store';
+import type { IndexEntry, StatStamp, Store } from '@syncline/store';
 import type { ReplicaClock } from './clock.js';
 import { hashFile as hashFileFromDisk, sha256Hex, type FileHash, type HashedFile } from './file-hash.js';
 import { IGNORE_FILE, loadIgnoreRules, type IgnoreRules } from './ignore-rules.js';
@@ -94,7 +94,8 @@ const CHANGED_WHILE_READING = new Set([
 
 interface HashJob {
   readonly path: string;
-  readonly stat: Stats;
+  /** From the walk's lstat (the Stats object itself is not kept: first scans queue a job per file). */
+  readonly stamp: StatStamp;
   /** The live record the file had, if any (tombstones count as none for comparison, not for the vector). */
   readonly previous: IndexEntry | undefined;
 }
@@ -185,7 +186,8 @@ class Scan {
    */
   private resolveScopes(paths: readonly string[]): string[] | null {
     const scopes: string[] = [];
-    for (const given of paths) {
+    for (const raw of paths) {
+      const given = raw.replace(/\/+$/, '');
       if (given === '' || given === '.' || given === IGNORE_FILE) return null;
       if (given === META_DIR || given.startsWith(`${META_DIR}/`)) continue;
       let relPath: string;
@@ -304,7 +306,7 @@ class Scan {
     }
     if (live?.record.kind === kind && sameStamp(live.stat, st)) return;
     if (kind === 'file') {
-      this.hashJobs.push({ path: relPath, stat: st, previous });
+      this.hashJobs.push({ path: relPath, stamp: statStamp(st), previous });
       return;
     }
     let target: string;
@@ -345,12 +347,12 @@ class Scan {
   /** Hashes a file and checks it did not change meanwhile (one retry). */
   private async hashOne(job: HashJob): Promise<void> {
     const absPath = this.abs(job.path);
-    let before = job.stat;
+    let before = job.stamp;
     for (let attempt = 1; ; attempt++) {
       try {
         const hashed = await this.hashFile(absPath, before.size);
         this.bytesHashed += hashed.size;
-        if (sameStamp(statStamp(before), hashed.stat) && hashed.size === hashed.stat.size) {
+        if (sameStamp(before, hashed.stat) && hashed.size === hashed.stat.size) {
           this.settle(this.draft(job.path, 'file', hashed.stat, { ...hashed, target: '' }), hashed.stat, job.previous);
           return;
         }
@@ -371,7 +373,7 @@ class Scan {
         this.problem(job.path, 'changed-during-scan', 'changed while it was being read; it will be read again on the next scan');
         return;
       }
-      before = now;
+      before = statStamp(now);
     }
   }
 

@@ -526,11 +526,11 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(changed.map((c) => [c.path, c.kind, c.deleted]).sort(), [['w', 'file', false], ['w/x', 'file', true]]);
       });
 
-      it('scans directories given more than once, or nested, once', async () => {
+      it('scans directories given more than once, nested, or with a trailing slash, once', async () => {
         await r.write('d/a', 'a');
         await r.write('d/s/b', 'b');
         const spy = spyHashFile();
-        const { changed } = await r.scan({ paths: ['d/s', 'd', 'd/s/b', 'd'], hashFile: spy.hashFile });
+        const { changed } = await r.scan({ paths: ['d/s', 'd', 'd/s/b', 'd/'], hashFile: spy.hashFile });
         assert.deepEqual(changed.map((c) => c.path).sort(), ['d', 'd/a', 'd/s', 'd/s/b']);
         assert.equal(spy.calls.length, 2);
       });
