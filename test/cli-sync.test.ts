@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DiskReplica } from '@syncline/replica';
 import { REPO_ROOT, runCli } from './helpers/cli.js';
@@ -53,7 +53,6 @@ describe('syncline sync / compare (real child processes)', function () {
       assert.equal(await readFile(path.join(root, 'from-a.txt'), 'utf8'), 'A\n');
       assert.equal(await readFile(path.join(root, 'nested/deeper/from-b.txt'), 'utf8'), 'B\n');
     }
-    const { stat } = await import('node:fs/promises');
     assert.equal((await stat(path.join(a, 'script.sh'))).mode & 0o111, 0o111, 'the executable bit travels');
   });
 
@@ -132,6 +131,7 @@ describe('syncline sync / compare (real child processes)', function () {
       // Root reads anything: run the CLI as `nobody` so the permission bits bite.
       if (!existsSync('/usr/bin/setpriv')) this.skip();
       for (const p of [dir, a, b, path.join(a, 'fine.txt'), path.join(a, 'secret.txt')]) await chown(p, 65534, 65534);
+      await letOthersReadCheckout();
       prefix = ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
     }
     const r = await runProcess([...prefix, process.execPath, '--conditions=source', '--import', 'tsx', path.join(REPO_ROOT, 'packages/cli/src/bin.ts'), ...args]);
@@ -164,6 +164,17 @@ describe('syncline sync / compare (real child processes)', function () {
     assert.match(out, /stopped/);
   });
 });
+
+/** `nobody` must be able to load the CLI: a fresh CI clone may sit in a 0700 temp dir. */
+async function letOthersReadCheckout(): Promise<void> {
+  for (let d = REPO_ROOT; d !== path.dirname(d); d = path.dirname(d)) {
+    const mode = (await stat(d)).mode & 0o7777;
+    if ((mode & 0o005) !== 0o005) {
+      console.log(`    (making ${d} readable by others so the CLI can run as nobody)`);
+      await chmod(d, mode | 0o005);
+    }
+  }
+}
 
 function runProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
