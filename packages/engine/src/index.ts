@@ -8,3 +8,8 @@ export * from './local-sync.js';
 export * from './preview.js';
 export * from './job-queue.js';
 export * from './log.js';
+export * from './behaviours-errors.js';
+export * from './behaviours-store.js';
+export * from './behaviours-policy.js';
+export * from './ask-queue.js';
+export * from './ask-conflict-copies.js';

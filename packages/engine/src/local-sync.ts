@@ -1,4 +1,5 @@
-import type { PlanOverride } from '@syncline/core';
+import type { DeferringCommand, PlanOverride } from '@syncline/core';
+import { describeDecision, type PathPolicy } from './behaviours-policy.js';
 import { emptyTransferStats, type ApplyProblem, type TransferStats } from '@syncline/replica';
 import { memoryChannelPair } from './channel.js';
 import type { SessionReplica } from './replica-port.js';
@@ -18,6 +19,17 @@ export interface LocalSyncOptions {
   readonly batchSize?: number;
   /** Live transfer counters, updated while content moves. */
   readonly transfer?: TransferStats;
+  /** Each replica's behaviours for a peer; default: what each replica's store holds (see SessionOptions). */
+  readonly policyFor?: (replica: number, peerReplicaId: string) => PathPolicy | undefined | Promise<PathPolicy | undefined>;
+}
+
+/** A remote change one replica's behaviours held back in the last session that planned it. */
+export interface DeferredPath {
+  readonly replica: number;
+  readonly path: string;
+  readonly command: DeferringCommand;
+  /** `careful rule 1: ask if remote_modified (folder attachment)` */
+  readonly reason: string;
 }
 
 export interface LocalSyncReport {
@@ -30,6 +42,8 @@ export interface LocalSyncReport {
   readonly conflictCopies: string[];
   readonly problems: (ApplyProblem & { replica: number })[];
   readonly transfer: TransferStats;
+  /** Paths held back by behaviours (ask, ignore, ignore_once), per replica. */
+  readonly deferred: DeferredPath[];
 }
 
 /** Syncs two replicas in this process through an in-memory channel. */
@@ -43,14 +57,16 @@ export async function syncPair(
     onPlanned?: (side: 0 | 1, plan: SessionPlan) => void;
     batchSize?: number;
     transfer?: TransferStats;
+    policyFor?: (side: 0 | 1, peerReplicaId: string) => PathPolicy | undefined | Promise<PathPolicy | undefined>;
   } = {},
 ): Promise<[SessionResult, SessionResult]> {
   const [ca, cb] = memoryChannelPair();
   const folder = options.folder ?? LOCAL_FOLDER_ID;
   const fp = (side: 0 | 1) => (options.failpoint ? (stage: SessionStage) => options.failpoint!(side, stage) : undefined);
+  const policy = (side: 0 | 1) => (options.policyFor ? (peer: string) => options.policyFor!(side, peer) : undefined);
   const results = await Promise.allSettled([
-    runSession(a, ca, { folder, role: 'initiator', batchSize: options.batchSize, override: options.override, failpoint: fp(0), transfer: options.transfer, onPlanned: (p) => options.onPlanned?.(0, p) }),
-    runSession(b, cb, { folder, role: 'responder', batchSize: options.batchSize, override: options.override, failpoint: fp(1), transfer: options.transfer, onPlanned: (p) => options.onPlanned?.(1, p) }),
+    runSession(a, ca, { folder, role: 'initiator', batchSize: options.batchSize, override: options.override, failpoint: fp(0), transfer: options.transfer, onPlanned: (p) => options.onPlanned?.(0, p), policyFor: policy(0) }),
+    runSession(b, cb, { folder, role: 'responder', batchSize: options.batchSize, override: options.override, failpoint: fp(1), transfer: options.transfer, onPlanned: (p) => options.onPlanned?.(1, p), policyFor: policy(1) }),
   ]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
@@ -68,6 +84,7 @@ export async function syncLocal(replicas: readonly SessionReplica[], options: Lo
   let sessions = 0;
   let filesChanged = 0;
   const conflictCopies = new Set<string>();
+  const deferred = new Map<string, DeferredPath>();
   for (let round = 1; round <= maxRounds; round++) {
     let changedThisRound = false;
     for (let j = 1; j < replicas.length; j++) {
@@ -78,6 +95,7 @@ export async function syncLocal(replicas: readonly SessionReplica[], options: Lo
         onPlanned: (side, p) => options.onPlanned?.(pair[side], p),
         batchSize: options.batchSize,
         transfer,
+        policyFor: options.policyFor ? (side, peer) => options.policyFor!(pair[side], peer) : undefined,
       });
       sessions++;
       options.onSession?.(pair, results);
@@ -86,14 +104,17 @@ export async function syncLocal(replicas: readonly SessionReplica[], options: Lo
         filesChanged += r.applied;
         if (side === 0) for (const a of r.conflicts) conflictCopies.add(a.copy.path);
         for (const p of r.problems) problems.push({ ...p, replica: idx });
+        for (const d of r.deferred) {
+          deferred.set(`${idx}\0${d.path}`, { replica: idx, path: d.path, command: d.command, reason: describeDecision(d.decidedBy) });
+        }
         if (r.applied > 0 || r.nonMirrored || r.problems.length > 0) changedThisRound = true;
       });
     }
     if (!changedThisRound) {
-      return { rounds: round, sessions, converged: true, filesChanged, conflicts: conflictCopies.size, conflictCopies: [...conflictCopies].sort(), problems: dedupe(problems), transfer };
+      return { rounds: round, sessions, converged: true, filesChanged, conflicts: conflictCopies.size, conflictCopies: [...conflictCopies].sort(), problems: dedupe(problems), transfer, deferred: [...deferred.values()] };
     }
   }
-  return { rounds: maxRounds, sessions, converged: false, filesChanged, conflicts: conflictCopies.size, conflictCopies: [...conflictCopies].sort(), problems: dedupe(problems), transfer };
+  return { rounds: maxRounds, sessions, converged: false, filesChanged, conflicts: conflictCopies.size, conflictCopies: [...conflictCopies].sort(), problems: dedupe(problems), transfer, deferred: [...deferred.values()] };
 }
 
 function dedupe(problems: LocalSyncReport['problems']): LocalSyncReport['problems'] {

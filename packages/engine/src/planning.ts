@@ -6,12 +6,15 @@ import {
   joinVectors,
   plan,
   sameContent,
+  vectorsEqual,
+  type DeferAction,
   type FileRecord,
   type PathAction,
   type PlanOverride,
 } from '@syncline/core';
 import type { TargetState } from '@syncline/replica';
 import type { IndexEntry } from '@syncline/store';
+import type { PathDecider } from './behaviours-policy.js';
 import type { SessionReplica } from './replica-port.js';
 
 export interface SessionPlan {
@@ -23,6 +26,8 @@ export interface SessionPlan {
   readonly nonMirrored: boolean;
   /** Remote paths this replica ignores. */
   readonly ignored: string[];
+  /** Remote changes a behaviour deferred (ask, ignore, ignore_once): nothing is done about them here. */
+  readonly deferred: DeferAction[];
 }
 
 interface Target {
@@ -35,11 +40,16 @@ interface Target {
  * repair pass that keeps the tree well-formed (every live path's ancestors are live
  * directories; a directory with live contents is never deleted or replaced by a file).
  * Repairs keep the displaced version as a conflict copy and are this side's own new changes.
+ *
+ * `decide` (this replica's behaviours and recorded decisions) goes first. An action it
+ * returns that leaves another state than the default plan would makes the plan
+ * non-mirrored: the other side, planning by default, computed the default's state, so what
+ * this side writes must be offered to it again. Deferrals are collected, not planned.
  */
 export async function planSession(
   replica: SessionReplica,
   remote: readonly FileRecord[],
-  options: { override?: PlanOverride } = {},
+  options: { override?: PlanOverride; decide?: PathDecider } = {},
 ): Promise<SessionPlan> {
   const latest = new Map<string, FileRecord>();
   for (const r of remote) latest.set(r.path, r);
@@ -61,17 +71,32 @@ export async function planSession(
   await loadLocal(considered.map((r) => r.path));
 
   const actions: PathAction[] = [];
+  const deferred: DeferAction[] = [];
   const targets = new Map<string, Target>();
   const copies: FileRecord[] = [];
+  let nonMirrored = false;
   for (const r of considered) {
-    const action = plan(local.get(r.path)?.record, r, options);
+    const current = local.get(r.path)?.record;
+    const decided = options.decide?.(current, r);
+    const fallback = plan(current, r, { override: options.override });
+    if (decided && !sameOutcome(decided, fallback, current)) {
+      // A deferral that holds a path back re-offers it through the seal instead (session.ts);
+      // only a permanent ignore leaves a state the other side must hear about.
+      if (decided.type !== 'defer' || decided.command === 'ignore') nonMirrored = true;
+    }
+    if (decided?.type === 'defer') {
+      deferred.push(decided);
+      continue;
+    }
+    const action = decided ?? fallback;
     actions.push(action);
     if (action.type === 'none') continue;
+    // Versions a behaviour mints carry a fresh HLC; later local changes must come after it.
+    if (decided) replica.clock.observe(action.record.hlc);
     targets.set(r.path, { record: action.record, expect: local.get(r.path) });
     if (action.type === 'conflict') copies.push(action.copy);
   }
 
-  let nonMirrored = false;
   await loadLocal(copies.map((c) => c.path));
   for (const copy of copies) {
     const existing = targets.get(copy.path)?.record ?? local.get(copy.path)?.record;
@@ -146,7 +171,26 @@ export async function planSession(
   }
 
   const ordered = [...targets.values()].sort((x, y) => comparePaths(x.record.path, y.record.path));
-  return { actions, targets: ordered, nonMirrored, ignored };
+  return { actions, targets: ordered, nonMirrored, ignored, deferred };
+}
+
+/** What a path holds after an action (a deferral changes nothing), and the copy it makes. */
+function outcomeOf(action: PathAction | DeferAction, local: FileRecord | undefined): { at: FileRecord | undefined; copy?: FileRecord } {
+  if (action.type === 'defer' || action.type === 'none') return { at: local };
+  if (action.type === 'conflict') return { at: action.record, copy: action.copy };
+  return { at: action.record };
+}
+
+function sameState(a: FileRecord | undefined, b: FileRecord | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.path === b.path && sameContent(a, b) && vectorsEqual(a.version, b.version) && (a.mode & 0o111) === (b.mode & 0o111);
+}
+
+/** True when the two actions leave the same records behind (the same record at the path, the same copy). */
+function sameOutcome(a: PathAction | DeferAction, b: PathAction, local: FileRecord | undefined): boolean {
+  const x = outcomeOf(a, local);
+  const y = outcomeOf(b, local);
+  return sameState(x.at, y.at) && sameState(x.copy, y.copy);
 }
 
 async function freeCopyPath(

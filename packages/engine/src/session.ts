@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { base32, type FileRecord, type PathAction, type PlanOverride } from '@syncline/core';
+import { base32, type DeferAction, type FileRecord, type PathAction, type PlanOverride } from '@syncline/core';
 import { emptyTransferStats, type ApplyProblem, type TransferStats } from '@syncline/replica';
 import type { SyncObject } from '@syncline/store';
 import type { Channel } from './channel.js';
 import { ProtocolError, SessionAbortedError } from './errors.js';
 import { MAX_RECORDS_PER_BATCH, MAX_SAMPLES, PROTOCOL_VERSION } from './messages.js';
+import { storedPolicy, type PathPolicy } from './behaviours-policy.js';
 import { planSession, type SessionPlan } from './planning.js';
 import type { SessionReplica } from './replica-port.js';
 import { SessionIO } from './session-io.js';
@@ -26,6 +27,11 @@ export interface SessionOptions {
   readonly transfer?: TransferStats;
   /** Called once the plan is known, before any content moves. */
   readonly onPlanned?: (plan: SessionPlan) => void;
+  /**
+   * This side's behaviours for the peer (known after hello). Default: what the replica's
+   * store holds (storedPolicy); return undefined for the default rules only.
+   */
+  readonly policyFor?: (peerReplicaId: string) => PathPolicy | undefined | Promise<PathPolicy | undefined>;
 }
 
 export interface SessionResult {
@@ -39,6 +45,8 @@ export interface SessionResult {
   /** True when this side repaired its tree or overrode an unsent change (see README, "Sessions"). */
   readonly nonMirrored: boolean;
   readonly ignored: number;
+  /** Remote changes this side's behaviours deferred; ask and ignore_once ones are offered again next session. */
+  readonly deferred: DeferAction[];
   readonly problems: ApplyProblem[];
   readonly transfer: TransferStats;
   readonly sealed: SyncObject | undefined;
@@ -87,6 +95,7 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
   if (hello.folder !== options.folder) throw new ProtocolError(`folder mismatch: "${hello.folder}" vs "${options.folder}"`);
   if (hello.replica === replica.id) throw new ProtocolError('both sides are the same replica');
   const peer = hello.replica;
+  const policy = options.policyFor ? await options.policyFor(peer) : await storedPolicy(replica, { peer, folder: options.folder });
 
   const base = await negotiate(replica, io, peer, options.role);
   const mySince = base?.seqs[replica.id] ?? 0;
@@ -109,6 +118,7 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
   let nonMirrored = false;
   const conflicts: SessionResult['conflicts'] = [];
   const problems: ApplyProblem[] = [];
+  const deferred: DeferAction[] = [];
   let failedAny = false;
   while (!myDone || !theirDone) {
     if (!myDone) {
@@ -127,7 +137,7 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
       theirDone = m.last;
       received += remote.length;
     }
-    const plan = await planSession(replica, remote, { override: options.override });
+    const plan = await planSession(replica, remote, { override: options.override, decide: policy?.decide });
     options.onPlanned?.(plan);
     ignored += plan.ignored.length;
     failpoint('exchanged');
@@ -142,6 +152,10 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
     applied += result.committed.length;
     problems.push(...fetched.problems, ...result.problems);
     failedAny ||= fetched.problems.length > 0 || result.failed.size > 0;
+    // A change held back (ask, ignore_once) is not synced: the seal must not cover it.
+    failedAny ||= plan.deferred.some((d) => d.command !== 'ignore');
+    deferred.push(...plan.deferred);
+    await policy?.settle({ plan, failed: new Set([...result.failed, ...fetched.problems.map((p) => p.path)]) });
     for (const a of plan.actions) if (a.type === 'conflict') conflicts.push(a);
     // Overriding a local change this side has not sent yet leaves the other side without it:
     // what was written instead must be offered again next time.
@@ -179,7 +193,7 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
     await replica.store.putSyncObject(sealed);
     await io.send({ t: 'sealed' });
   }
-  return { peer, received, sent, applied, conflicts, nonMirrored, ignored, problems, transfer, sealed };
+  return { peer, received, sent, applied, conflicts, nonMirrored, ignored, deferred, problems, transfer, sealed };
 }
 
 async function negotiate(replica: SessionReplica, io: SessionIO, peer: string, role: SessionOptions['role']): Promise<SyncObject | undefined> {

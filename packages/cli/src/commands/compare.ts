@@ -14,17 +14,24 @@ export function printPreview(rows: PreviewRow[], roots: readonly string[], probl
   if (rows.length === 0) process.stdout.write('nothing to do: the folders are in sync\n');
   else {
     const header = ['path', ...roots.map((_, i) => `#${i + 1}`), 'why'];
-    const body = rows.map((r) => [r.kind === 'dir' ? `${r.path}/` : r.path, ...r.cells, r.conflictCopy ? `conflict: copy ${r.conflictCopy}` : r.reason]);
+    const body = rows.map((r) => [r.kind === 'dir' ? `${r.path}/` : r.path, ...r.cells, whyColumn(r)]);
     process.stdout.write(table(header, body) + '\n');
     process.stdout.write(roots.map((r, i) => `#${i + 1} = ${r}`).join('\n') + '\n');
   }
   for (const p of problems) process.stderr.write(`  cannot sync: ${p.replica}/${p.path}: ${p.message}\n`);
 }
 
+/** The deciding behaviours and rules when behaviours decided, else the default rule; and the conflict copy. */
+function whyColumn(row: PreviewRow): string {
+  const copy = row.conflictCopy ? `conflict: copy ${row.conflictCopy}` : undefined;
+  if (row.decisions) return [row.reason, copy].filter(Boolean).join('; ');
+  return copy ?? row.reason;
+}
+
 export function compareCommand(program: Command): void {
   program
     .command('compare')
-    .description('preview what `syncline sync` would do, per path; changes no file (the index in .syncline is refreshed)')
+    .description('preview what `syncline sync` would do, per path, and why (the default rule, or the behaviour and rule that decided); changes no file (the index in .syncline is refreshed)')
     .argument('<dirs...>', 'the folders to compare (at least two)')
     .option('--json', 'print machine-readable output')
     .action(async (dirs: string[], opts: { json?: boolean }) => {

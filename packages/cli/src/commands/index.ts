@@ -3,5 +3,9 @@ import { registerCommands } from '../program.js';
 import { compareCommand } from './compare.js';
 import { syncCommand } from './sync.js';
 import { vectorCommands } from './vector.js';
+import { behaviourCommands } from './behaviour.js';
+import { conflictsCommand } from './conflicts.js';
 
 registerCommands(syncCommand, compareCommand, vectorCommands);
+registerCommands(behaviourCommands);
+registerCommands(conflictsCommand);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { needsContent, emptyTransferStats, type DiskReplica } from '@syncline/replica';
-import { previewLocal, syncLocal, type LocalSyncReport } from '@syncline/engine';
+import { loadAskQueue, previewLocal, syncLocal, type LocalSyncReport } from '@syncline/engine';
 import { EXIT_CONFLICTS, EXIT_OK, EXIT_USER_ERROR } from '../exit-codes.js';
 import { formatBytes, formatCount, formatSeconds } from '../format.js';
 import { closeReplicas, openReplicas, resolveLocalRoots } from '../local-replicas.js';
@@ -56,16 +56,45 @@ export function syncCommand(program: Command): void {
     });
 }
 
+/** An `ask` item that waits for the user in one of the synced folders. */
+export interface WaitingPath {
+  folder: string;
+  path: string;
+  kind: string;
+  peer: string;
+  reason: string;
+}
+
+/** What one sync of local folders did; printed by printSyncSummary. */
+export interface SyncSummary {
+  roots: readonly string[];
+  report: LocalSyncReport;
+  problems: ScanProblemRow[];
+  /** Undecided `ask` items in the synced folders after the sync (see `syncline conflicts`). */
+  waiting: WaitingPath[];
+  elapsedMs: number;
+}
+
 export async function syncOnce(replicas: DiskReplica[], roots: readonly string[], opts: { dryRun?: boolean; json?: boolean }): Promise<number> {
-  const started = Date.now();
-  const progress = startProgress(!opts.json);
-  const scan = await scanAll(replicas, roots, (files, bytes) => progress.update({ stage: 'scanning', files, bytes }));
   if (opts.dryRun) {
+    const progress = startProgress(!opts.json);
+    const scan = await scanAll(replicas, roots, (files, bytes) => progress.update({ stage: 'scanning', files, bytes }));
     progress.stop();
     const rows = await previewLocal(replicas);
     printPreview(rows, roots, scan.problems, !!opts.json);
     return scan.problems.length > 0 ? EXIT_USER_ERROR : EXIT_OK;
   }
+  const summary = await performSync(replicas, roots, { progress: !opts.json });
+  if (opts.json) process.stdout.write(JSON.stringify(syncSummaryJson(summary), null, 2) + '\n');
+  else printSyncSummary(summary, roots);
+  return syncExitCode(summary);
+}
+
+/** Scans and syncs the open replicas (their behaviours apply); prints nothing but the progress bar. */
+export async function performSync(replicas: DiskReplica[], roots: readonly string[], opts: { progress: boolean }): Promise<SyncSummary> {
+  const started = Date.now();
+  const progress = startProgress(opts.progress);
+  const scan = await scanAll(replicas, roots, (files, bytes) => progress.update({ stage: 'scanning', files, bytes }));
   const transfer = emptyTransferStats();
   let totalBytes = 0;
   let totalFiles = 0;
@@ -90,41 +119,68 @@ export async function syncOnce(replicas: DiskReplica[], roots: readonly string[]
     progress.stop();
   }
   const problems = [...scan.problems, ...report.problems.map((p) => ({ replica: roots[p.replica]!, path: p.path, code: p.code, message: p.message }))];
-  const elapsedMs = Date.now() - started;
-  if (opts.json) {
-    process.stdout.write(
-      JSON.stringify(
-        {
-          folders: roots,
-          converged: report.converged,
-          rounds: report.rounds,
-          sessions: report.sessions,
-          filesChanged: report.filesChanged,
-          conflicts: report.conflictCopies,
-          problems,
-          bytesTransferred: report.transfer.bytesTransferred,
-          bytesReused: report.transfer.bytesReused,
-          bytesResumed: report.transfer.bytesResumed,
-          elapsedMs,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-  } else {
-    const parts = [
-      `synced ${formatCount(roots.length, 'folder')}`,
-      `${formatCount(report.filesChanged, 'change')} applied`,
-      `${formatBytes(report.transfer.bytesTransferred)} copied`,
-      `${formatBytes(report.transfer.bytesReused)} reused`,
-      `${formatCount(report.conflictCopies.length, 'conflict')}`,
-      formatSeconds(elapsedMs),
-    ];
-    process.stdout.write(parts.join(', ') + '\n');
-    for (const c of report.conflictCopies) process.stdout.write(`  conflict: kept the other version as ${c}\n`);
-    for (const p of problems) process.stderr.write(`  not synced: ${p.replica}/${p.path}: ${p.message}\n`);
-    if (!report.converged) process.stderr.write('  the folders did not converge in this run; run the sync again\n');
+  const waiting = await waitingPaths(replicas, roots);
+  return { roots, report, problems, waiting, elapsedMs: Date.now() - started };
+}
+
+/** Undecided `ask` items of the given replicas, peers shown by folder path when they are among them. */
+export async function waitingPaths(replicas: readonly DiskReplica[], roots: readonly string[]): Promise<WaitingPath[]> {
+  const out: WaitingPath[] = [];
+  for (let i = 0; i < replicas.length; i++) {
+    for (const item of await loadAskQueue(replicas[i]!.store)) {
+      if (item.decision) continue;
+      const peerIndex = replicas.findIndex((r) => r.id === item.peer);
+      out.push({ folder: roots[i]!, path: item.path, kind: item.kind, peer: peerIndex >= 0 ? roots[peerIndex]! : item.peer, reason: item.reason });
+    }
   }
-  if (problems.length > 0 || !report.converged) return EXIT_USER_ERROR;
-  return report.conflictCopies.length > 0 ? EXIT_CONFLICTS : EXIT_OK;
+  return out;
+}
+
+export function syncSummaryJson(summary: SyncSummary): Record<string, unknown> {
+  const { report } = summary;
+  return {
+    folders: summary.roots,
+    converged: report.converged,
+    rounds: report.rounds,
+    sessions: report.sessions,
+    filesChanged: report.filesChanged,
+    conflicts: report.conflictCopies,
+    waiting: summary.waiting,
+    problems: summary.problems,
+    bytesTransferred: report.transfer.bytesTransferred,
+    bytesReused: report.transfer.bytesReused,
+    bytesResumed: report.transfer.bytesResumed,
+    elapsedMs: summary.elapsedMs,
+  };
+}
+
+export function printSyncSummary(summary: SyncSummary, dirsShown: readonly string[]): void {
+  const { report } = summary;
+  const parts = [
+    `synced ${formatCount(summary.roots.length, 'folder')}`,
+    `${formatCount(report.filesChanged, 'change')} applied`,
+    `${formatBytes(report.transfer.bytesTransferred)} copied`,
+    `${formatBytes(report.transfer.bytesReused)} reused`,
+    `${formatCount(report.conflictCopies.length, 'conflict')}`,
+    ...(summary.waiting.length > 0 ? [`${formatCount(summary.waiting.length, 'path')} waiting for you`] : []),
+    formatSeconds(summary.elapsedMs),
+  ];
+  process.stdout.write(parts.join(', ') + '\n');
+  for (const c of report.conflictCopies) process.stdout.write(`  conflict: kept the other version as ${c}\n`);
+  for (const w of summary.waiting) process.stdout.write(`  waiting for you: ${w.folder}/${w.path} (${w.kind}; ${w.reason})\n`);
+  if (summary.waiting.length > 0) {
+    process.stdout.write(`  decide with: syncline conflicts ${dirsShown.map(shellWord).join(' ')}\n`);
+  }
+  for (const p of summary.problems) process.stderr.write(`  not synced: ${p.replica}/${p.path}: ${p.message}\n`);
+  if (!report.converged) process.stderr.write('  the folders did not converge in this run; run the sync again\n');
+}
+
+/** 1 for problems or no convergence, 2 for conflicts made or paths waiting for the user, else 0. */
+export function syncExitCode(summary: SyncSummary): number {
+  if (summary.problems.length > 0 || !summary.report.converged) return EXIT_USER_ERROR;
+  return summary.report.conflictCopies.length > 0 || summary.waiting.length > 0 ? EXIT_CONFLICTS : EXIT_OK;
+}
+
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
