@@ -1,1 +1,10 @@
-export {};
+export * from './errors.js';
+export * from './home.js';
+export * from './config.js';
+export * from './token.js';
+export * from './api-server.js';
+export * from './api-client.js';
+export * from './folder-runtime.js';
+export * from './daemon.js';
+export * from './config-edits.js';
+export * from './env-config.js';

@@ -1,4 +1,4 @@
-import type { Channel } from '@syncline/engine';
+import type { Channel, Logger } from '@syncline/engine';
 
 /** What the daemon needs of the network layer (the contract; the implementation may add more). */
 export interface NodeOptions {
@@ -10,6 +10,8 @@ export interface NodeOptions {
   readonly mdns: boolean;
   /** The trust gate: consulted before any protocol stream opens; untrusted peers are refused and logged. */
   readonly isTrusted: (deviceId: string) => boolean;
+  /** Where refusals, protocol errors and connection events are logged (default: a pino logger on stderr). */
+  readonly logger?: Logger;
 }
 
 /** An incoming sync stream: the peer asked to run a session for `folder`. */
@@ -32,6 +34,8 @@ export interface SynclineNode {
   /** Keeps redialling this peer with backoff while it is disconnected, until forget(). */
   keepConnected(deviceId: string, addrs: readonly string[]): void;
   forget(deviceId: string): void;
+  /** Closes every connection to this peer (forget() first, or a kept peer is redialled). */
+  disconnect(deviceId: string): Promise<void>;
   connectedPeers(): string[];
   onPeerConnected(cb: (deviceId: string) => void): void;
   onPeerDisconnected(cb: (deviceId: string) => void): void;

@@ -3,9 +3,11 @@ import { registerCommands } from '../program.js';
 import { compareCommand } from './compare.js';
 import { syncCommand } from './sync.js';
 import { vectorCommands } from './vector.js';
+import { daemonCommands } from './daemon.js';
 import { behaviourCommands } from './behaviour.js';
 import { conflictsCommand } from './conflicts.js';
 
 registerCommands(syncCommand, compareCommand, vectorCommands);
+registerCommands(daemonCommands);
 registerCommands(behaviourCommands);
 registerCommands(conflictsCommand);

@@ -1,0 +1,2 @@
+/** The dashboard's entry: one custom element, <syncline-dashboard>, in index.html. */
+import './components/dashboard-app.js';

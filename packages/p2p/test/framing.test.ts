@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { Packr } from 'msgpackr';
+import { ProtocolError } from '@syncline/engine';
+import { decodeFramePayload, encodeFrame, FrameBuffer, FrameTooLargeError, MAX_FRAME_BYTES, toPlainData } from '../src/index.js';
+
+/** One frame as a single buffer. */
+function frameBytes(message: unknown): Uint8Array {
+  return encodeFrame(message);
+}
+
+function rawFrame(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + payload.byteLength);
+  new DataView(out.buffer).setUint32(0, payload.byteLength);
+  out.set(payload, 4);
+  return out;
+}
+
+/** msgpack of a one-entry map { key: 1 } written by hand (a packer would not emit such keys). */
+function mapWithKey(key: string): Uint8Array {
+  const k = Buffer.from(key, 'utf8');
+  return Uint8Array.from([0x81, 0xa0 | k.length, ...k, 0x01]);
+}
+
+function rejectsAsProtocolError(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof ProtocolError, `expected a ProtocolError, got ${String(err)}`);
+    assert.equal(err.code, 'SYNCLINE_PROTOCOL');
+    assert.match(err.message, pattern);
+    return true;
+  });
+}
+
+describe('p2p framing', () => {
+  it('round-trips engine-shaped messages, bytes as plain Uint8Array, through frames split at every byte', () => {
+    const messages = [
+      { t: 'hello', protocol: 1, folder: 'f', replica: 'r' },
+      { t: 'chunks', id: 3, chunks: [{ hash: 'a'.repeat(64), data: new Uint8Array(200_000).fill(7) }] },
+      { t: 'base', id: null, extra: undefined, n: -1.5, big: 2 ** 52 },
+    ];
+    const stream = Buffer.concat(messages.map(frameBytes));
+    const buffer = new FrameBuffer();
+    const decoded: unknown[] = [];
+    for (let i = 0; i < stream.length; i += 997) {
+      buffer.push(stream.subarray(i, i + 997));
+      for (let payload = buffer.nextFrame(MAX_FRAME_BYTES); payload; payload = buffer.nextFrame(MAX_FRAME_BYTES)) decoded.push(decodeFramePayload(payload));
+    }
+    assert.equal(buffer.byteLength, 0);
+    assert.deepEqual(decoded, messages);
+    const data = (decoded[1] as { chunks: { data: Uint8Array }[] }).chunks[0]!.data;
+    assert.equal(Object.getPrototypeOf(data), Uint8Array.prototype);
+  });
+
+  it('waits for a whole frame, and refuses a length prefix above the limit as soon as it is readable', () => {
+    const buffer = new FrameBuffer();
+    const frame = frameBytes({ x: 'y'.repeat(100) });
+    buffer.push(frame.subarray(0, 3));
+    assert.equal(buffer.nextFrame(1000), undefined);
+    buffer.push(frame.subarray(3, 50));
+    assert.equal(buffer.nextFrame(1000), undefined);
+    buffer.push(frame.subarray(50));
+    assert.deepEqual(decodeFramePayload(buffer.nextFrame(1000)!), { x: 'y'.repeat(100) });
+
+    const oversized = new FrameBuffer();
+    oversized.push(Uint8Array.from([0xff, 0xff, 0xff, 0xff]));
+    rejectsAsProtocolError(() => oversized.nextFrame(MAX_FRAME_BYTES), /4294967295 bytes, more than the limit/);
+    const justOver = new FrameBuffer();
+    justOver.push(rawFrame(new Uint8Array(101)).subarray(0, 4));
+    rejectsAsProtocolError(() => justOver.nextFrame(100), /101 bytes/);
+  });
+
+  it('refuses to encode a message above the frame limit, and sizes large frames exactly', () => {
+    assert.throws(() => encodeFrame({ data: new Uint8Array(2000) }, 1000), FrameTooLargeError);
+    assert.throws(() => encodeFrame({ data: new Uint8Array(200_000) }, 100_000), FrameTooLargeError);
+    const big = encodeFrame({ chunks: [{ hash: 'h', data: new Uint8Array(300_000).fill(9) }, { hash: 'i', data: new Uint8Array(5) }] });
+    assert.equal(new DataView(big.buffer, big.byteOffset).getUint32(0), big.byteLength - 4);
+    const small = encodeFrame({ t: 'prepared' });
+    assert.equal(new DataView(small.buffer, small.byteOffset).getUint32(0), small.byteLength - 4);
+    assert.deepEqual(decodeFramePayload(small.subarray(4)), { t: 'prepared' });
+  });
+
+  it('rejects payloads that are not msgpack, are truncated or carry trailing bytes', () => {
+    rejectsAsProtocolError(() => decodeFramePayload(Uint8Array.from([0xd9])), /not valid msgpack/);
+    rejectsAsProtocolError(() => decodeFramePayload(Buffer.from('not msgpack at all')), /not valid msgpack/);
+    rejectsAsProtocolError(() => decodeFramePayload(Uint8Array.from([0xc1])), /not plain data/); // the "never used" byte
+    rejectsAsProtocolError(() => decodeFramePayload(new Uint8Array(0)), /not valid msgpack/);
+    const whole = new Packr({ useRecords: false }).pack({ a: 'hello world' });
+    rejectsAsProtocolError(() => decodeFramePayload(whole.subarray(0, whole.length - 3)), /not valid msgpack/);
+    rejectsAsProtocolError(() => decodeFramePayload(Buffer.concat([whole, Uint8Array.from([1])])), /not valid msgpack/);
+    rejectsAsProtocolError(() => decodeFramePayload(Uint8Array.from([0xd4, 99, 0])), /not valid msgpack/); // unknown extension
+  });
+
+  it('rejects __proto__, constructor and prototype keys at any depth, leaving Object.prototype alone', () => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      rejectsAsProtocolError(() => decodeFramePayload(mapWithKey(key)), /forbidden key/);
+      // nested: [ { key: 1 } ]
+      rejectsAsProtocolError(() => decodeFramePayload(Uint8Array.from([0x91, ...mapWithKey(key)])), /forbidden key/);
+    }
+    const polluting = Uint8Array.from([0x81, 0xa9, ...Buffer.from('__proto__'), 0x81, 0xa8, ...Buffer.from('polluted'), 0xc3]);
+    rejectsAsProtocolError(() => decodeFramePayload(polluting), /forbidden key/);
+    assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('rejects values that are not plain data: Date, Set, Error, RegExp, other typed arrays, bigint, deep nesting', () => {
+    const rich = new Packr({ structuredClone: true, useRecords: false, moreTypes: true, useBigIntExtension: true } as ConstructorParameters<typeof Packr>[0]);
+    const cases: [string, unknown][] = [
+      ['Date', new Date(0)],
+      ['Set', new Set([1])],
+      ['Error', new Error('x')],
+      ['RegExp', /x/],
+      ['Float64Array', new Float64Array([1])],
+      ['bigint', 2n ** 70n],
+    ];
+    for (const [name, value] of cases) {
+      const bytes = rich.pack({ v: value });
+      assert.throws(() => decodeFramePayload(bytes), (err: unknown) => err instanceof ProtocolError, `${name} must be refused`);
+    }
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    rejectsAsProtocolError(() => decodeFramePayload(new Packr().pack(deep)), /nests deeper/);
+    rejectsAsProtocolError(() => toPlainData({ m: new Map() }), /Map/);
+    class Thing {}
+    rejectsAsProtocolError(() => toPlainData([new Thing()]), /Thing/);
+    assert.deepEqual(toPlainData({ a: [null, undefined, 1, 's', true, Object.create(null)] }), { a: [null, undefined, 1, 's', true, Object.create(null)] });
+  });
+});
