@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { ConfigError } from './errors.js';
 
@@ -26,6 +28,14 @@ export interface DaemonConfig {
   readonly debounceMs: number;
   /** Full rescan interval, ms (safety net for missed events). */
   readonly rescanMs: number;
+  /** This device's name, shown to peers when pairing (default: the host name). */
+  readonly name: string;
+  /** Accept folders that paired devices offer, into folderRoot/<id>, without asking. */
+  readonly autoAcceptFolders: boolean;
+  /** Where accepted folders go by default. */
+  readonly folderRoot: string;
+  /** How long a pairing code stays valid, ms. */
+  readonly pairingTtlMs: number;
 }
 
 export const DEFAULT_CONFIG: DaemonConfig = {
@@ -36,6 +46,10 @@ export const DEFAULT_CONFIG: DaemonConfig = {
   peers: [],
   debounceMs: 100,
   rescanMs: 60_000,
+  name: os.hostname(),
+  autoAcceptFolders: false,
+  folderRoot: path.join(os.homedir(), 'Syncline'),
+  pairingTtlMs: 5 * 60_000,
 };
 
 export const FOLDER_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -70,6 +84,10 @@ export function parseConfig(v: unknown, file: string): DaemonConfig {
     apiPort: num('apiPort', DEFAULT_CONFIG.apiPort, 65535),
     debounceMs: num('debounceMs', DEFAULT_CONFIG.debounceMs, 3_600_000),
     rescanMs: num('rescanMs', DEFAULT_CONFIG.rescanMs, 86_400_000),
+    pairingTtlMs: num('pairingTtlMs', DEFAULT_CONFIG.pairingTtlMs, 86_400_000),
+    name: o.name === undefined ? DEFAULT_CONFIG.name : typeof o.name === 'string' && o.name.length <= 64 ? o.name : fail(file, '"name" must be a short string'),
+    autoAcceptFolders: o.autoAcceptFolders === undefined ? false : typeof o.autoAcceptFolders === 'boolean' ? o.autoAcceptFolders : fail(file, '"autoAcceptFolders" must be true or false'),
+    folderRoot: o.folderRoot === undefined ? DEFAULT_CONFIG.folderRoot : typeof o.folderRoot === 'string' && o.folderRoot !== '' ? o.folderRoot : fail(file, '"folderRoot" must be a directory path'),
     folders: folders.map((f: unknown, i: number) => {
       if (typeof f !== 'object' || f === null) fail(file, `folders[${i}] must be an object`);
       const { id, path, devices } = f as Record<string, unknown>;

@@ -14,6 +14,8 @@ const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()
  * - SYNCLINE_MDNS: 1 or 0
  * - SYNCLINE_PEERS: comma-separated DEVICE_ID@MULTIADDR (trusted devices and where to reach them)
  * - SYNCLINE_FOLDERS: comma-separated ID=PATH, each shared with every peer of SYNCLINE_PEERS
+ * - SYNCLINE_NAME: the device name shown to peers; SYNCLINE_AUTO_ACCEPT: 1 to accept offered folders
+ * - SYNCLINE_PAIRING_TTL_MS: how long a pairing code stays valid
  */
 export function applyEnvironment(config: DaemonConfig, env: NodeJS.ProcessEnv): DaemonConfig {
   let out = config;
@@ -26,6 +28,13 @@ export function applyEnvironment(config: DaemonConfig, env: NodeJS.ProcessEnv): 
   if (env.SYNCLINE_MDNS) {
     if (!['0', '1', 'true', 'false'].includes(env.SYNCLINE_MDNS)) throw new ConfigError(SOURCE, 'SYNCLINE_MDNS must be 1 or 0');
     out = { ...out, mdns: env.SYNCLINE_MDNS === '1' || env.SYNCLINE_MDNS === 'true' };
+  }
+  if (env.SYNCLINE_NAME) out = { ...out, name: env.SYNCLINE_NAME.slice(0, 64) };
+  if (env.SYNCLINE_AUTO_ACCEPT) out = { ...out, autoAcceptFolders: env.SYNCLINE_AUTO_ACCEPT === '1' || env.SYNCLINE_AUTO_ACCEPT === 'true' };
+  if (env.SYNCLINE_PAIRING_TTL_MS) {
+    const ttl = Number(env.SYNCLINE_PAIRING_TTL_MS);
+    if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError(SOURCE, 'SYNCLINE_PAIRING_TTL_MS must be a positive whole number of milliseconds');
+    out = { ...out, pairingTtlMs: ttl };
   }
   const envPeers: PeerConfig[] = list(env.SYNCLINE_PEERS).map((item) => {
     const at = item.indexOf('@');

@@ -13,10 +13,10 @@ import { InvalidAddressError, InvalidFolderIdError, NodeNotRunningError, PeerNot
 import { MAX_FRAME_BYTES } from './framing.js';
 import { loadOrCreateIdentity, type Identity } from './identity.js';
 import { cancelAddressManagerDebounce, closeCallbacksRun } from './libp2p-quirks.js';
-import { FOLDER_ID_RE, HEADER_TIMEOUT_MS, MAX_HEADER_FRAME_BYTES, NUDGE_PROTOCOL, parseStreamHeader, SYNC_PROTOCOL } from './protocols.js';
+import { FOLDER_ID_RE, HEADER_TIMEOUT_MS, MAX_HEADER_FRAME_BYTES, MAX_SMALL_FRAME_BYTES, NUDGE_PROTOCOL, OFFER_PROTOCOL, PAIR_PROTOCOL, parseStreamHeader, SYNC_PROTOCOL } from './protocols.js';
 import { StreamChannel } from './stream-channel.js';
 import { trustGate } from './trust-gate.js';
-import type { IncomingSync, NodeOptions, SynclineNode } from './types.js';
+import type { DiscoveredPeer, IncomingSync, NodeOptions, SynclineNode } from './types.js';
 
 const P2P_CODE = 421;
 
@@ -41,14 +41,14 @@ export async function createNode(options: NodeOptions): Promise<SynclineNode> {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionGater: trustGate(options.isTrusted, log),
+    connectionGater: trustGate((id) => options.isTrusted(id) || (options.isPairing?.() ?? false), log),
     peerDiscovery: options.mdns ? [mdns()] : [],
     services: { identify: identify() },
     // The monitor aborts a connection whose liveness probe times out; a busy transfer on one
     // event loop can delay the probe by seconds, so give it room.
     connectionMonitor: { pingInterval: 15_000, pingTimeout: { minTimeout: 30_000, maxTimeout: 60_000 } },
   });
-  return new Libp2pSynclineNode(libp2p, identity, options.isTrusted, log);
+  return new Libp2pSynclineNode(libp2p, identity, options.isTrusted, log, options.isPairing ?? (() => false));
 }
 
 class Libp2pSynclineNode implements SynclineNode {
@@ -57,6 +57,9 @@ class Libp2pSynclineNode implements SynclineNode {
   private stopped: Promise<void> | undefined;
   private syncHandler: ((incoming: IncomingSync) => Promise<void>) | undefined;
   private nudgeHandler: ((peer: string, folder: string) => void) | undefined;
+  private pairHandler: ((peer: string, channel: Channel) => Promise<void>) | undefined;
+  private offerHandler: ((peer: string, offer: unknown) => void) | undefined;
+  private readonly discovered = new Map<string, string[]>();
   private readonly connectedListeners: ((deviceId: string) => void)[] = [];
   private readonly disconnectedListeners: ((deviceId: string) => void)[] = [];
   private readonly kept = new Map<string, KeptPeer>();
@@ -68,6 +71,7 @@ class Libp2pSynclineNode implements SynclineNode {
     identity: Identity,
     private readonly isTrusted: (deviceId: string) => boolean,
     private readonly log: Logger,
+    private readonly isPairing: () => boolean,
   ) {
     this.deviceId = identity.deviceId;
   }
@@ -83,6 +87,8 @@ class Libp2pSynclineNode implements SynclineNode {
     try {
       await this.libp2p.handle(SYNC_PROTOCOL, this.onSyncStream, { maxInboundStreams: 64 });
       await this.libp2p.handle(NUDGE_PROTOCOL, this.onNudgeStream, { maxInboundStreams: 16 });
+      await this.libp2p.handle(PAIR_PROTOCOL, this.onPairStream, { maxInboundStreams: 4 });
+      await this.libp2p.handle(OFFER_PROTOCOL, this.onOfferStream, { maxInboundStreams: 16 });
       this.libp2p.addEventListener('peer:connect', this.onPeerConnect);
       this.libp2p.addEventListener('peer:disconnect', this.onPeerDisconnect);
       this.libp2p.addEventListener('peer:discovery', this.onPeerDiscovery);
@@ -186,6 +192,94 @@ class Libp2pSynclineNode implements SynclineNode {
   handleNudge(handler: (peer: string, folder: string) => void): void {
     this.nudgeHandler = handler;
   }
+
+  handlePair(handler: (peer: string, channel: Channel) => Promise<void>): void {
+    this.pairHandler = handler;
+  }
+
+  handleOffer(handler: (peer: string, offer: unknown) => void): void {
+    this.offerHandler = handler;
+  }
+
+  async openPair(addr: string): Promise<{ peer: string; channel: Channel }> {
+    this.assertRunning('pair with a peer');
+    if (!this.isPairing()) throw new NodeNotRunningError('pair without an open pairing (internal)');
+    let ma: Multiaddr;
+    try {
+      ma = multiaddr(addr);
+    } catch (err) {
+      throw new InvalidAddressError(`${JSON.stringify(addr).slice(0, 120)} is not a multiaddr (expected e.g. /ip4/192.0.2.7/tcp/4001)`, { cause: err });
+    }
+    let stream: Stream;
+    let peer: string;
+    try {
+      const connection = await this.libp2p.dial(ma);
+      peer = connection.remotePeer.toString();
+      stream = await connection.newStream(PAIR_PROTOCOL);
+    } catch (err) {
+      throw new PeerUnreachableError(addr, 'pair with', { cause: err });
+    }
+    const channel = this.track(new StreamChannel(stream, { peer, log: this.log, maxFrameBytes: MAX_SMALL_FRAME_BYTES }));
+    return { peer, channel };
+  }
+
+  async sendOffer(deviceId: string, offer: Record<string, unknown>): Promise<void> {
+    const channel = await this.openChannel(deviceId, OFFER_PROTOCOL, 'offer a folder to');
+    try {
+      await channel.send(offer);
+    } catch (err) {
+      channel.abort('could not send the offer');
+      throw new PeerUnreachableError(deviceId, 'offer a folder to', { cause: err });
+    }
+    channel.close();
+  }
+
+  discoveredPeers(): DiscoveredPeer[] {
+    return [...this.discovered].map(([deviceId, addrs]) => ({ deviceId, addrs }));
+  }
+
+  async dropUntrusted(): Promise<void> {
+    if (this.state !== 'running') return;
+    const untrusted = this.libp2p.getPeers().filter((p) => !this.trusts(p.toString()));
+    await Promise.allSettled(untrusted.map((p) => this.libp2p.hangUp(p)));
+  }
+
+  private readonly onPairStream = (stream: Stream, connection: Connection): void => {
+    const peer = connection.remotePeer.toString();
+    const handler = this.pairHandler;
+    if (this.state !== 'running' || !handler || !this.isPairing()) {
+      this.log.warn({ peer }, 'refused a pairing stream: no pairing window is open');
+      stream.abort(new Error('no pairing window is open'));
+      return;
+    }
+    const channel = this.track(new StreamChannel(stream, { peer, log: this.log, maxFrameBytes: MAX_SMALL_FRAME_BYTES }));
+    this.runTracked(
+      handler(peer, channel).finally(() => channel.close()),
+    );
+  };
+
+  private readonly onOfferStream = (stream: Stream, connection: Connection): void => {
+    const peer = connection.remotePeer.toString();
+    if (!this.admit(stream, peer)) return;
+    const channel = this.track(new StreamChannel(stream, { peer, log: this.log, maxFrameBytes: MAX_SMALL_FRAME_BYTES }));
+    this.runTracked(
+      (async () => {
+        let offer: unknown;
+        try {
+          offer = await channel.receive();
+        } catch {
+          channel.abort('no offer');
+          return;
+        }
+        channel.close();
+        try {
+          this.offerHandler?.(peer, offer);
+        } catch (err) {
+          this.log.warn({ peer, err: err instanceof Error ? err.message : String(err) }, 'the offer handler failed');
+        }
+      })(),
+    );
+  };
 
   async openSync(deviceId: string, folder: string): Promise<Channel> {
     assertFolderId(folder);
@@ -334,6 +428,7 @@ class Libp2pSynclineNode implements SynclineNode {
 
   private readonly onPeerDiscovery = (evt: CustomEvent<PeerInfo>): void => {
     const deviceId = evt.detail.id.toString();
+    this.discovered.set(deviceId, evt.detail.multiaddrs.map((ma) => ma.toString()));
     if (this.state !== 'running' || !this.trusts(deviceId) || this.isConnected(deviceId)) return;
     this.libp2p.dial(evt.detail.id).catch((err: unknown) => {
       this.log.debug({ peer: deviceId, err: err instanceof Error ? err.message : String(err) }, 'could not dial a discovered peer');

@@ -2,6 +2,10 @@ import { ProtocolError } from '@syncline/engine';
 
 export const SYNC_PROTOCOL = '/syncline/sync/1.0.0';
 export const NUDGE_PROTOCOL = '/syncline/nudge/1.0.0';
+export const PAIR_PROTOCOL = '/syncline/pair/1.0.0';
+export const OFFER_PROTOCOL = '/syncline/offer/1.0.0';
+/** Pairing and offer frames are small. */
+export const MAX_SMALL_FRAME_BYTES = 16 * 1024;
 
 /** The first frame on a sync stream and the only frame on a nudge stream: `{ folder }`. */
 export const MAX_HEADER_FRAME_BYTES = 1024;

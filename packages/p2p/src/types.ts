@@ -12,6 +12,17 @@ export interface NodeOptions {
   readonly isTrusted: (deviceId: string) => boolean;
   /** Where refusals, protocol errors and connection events are logged (default: a pino logger on stderr). */
   readonly logger?: Logger;
+  /**
+   * True while a pairing window is open (or this node is joining one): the gate then lets
+   * untrusted peers connect, but they may use only the pairing protocol.
+   */
+  readonly isPairing?: () => boolean;
+}
+
+/** A peer seen through mDNS. */
+export interface DiscoveredPeer {
+  readonly deviceId: string;
+  readonly addrs: readonly string[];
 }
 
 /** An incoming sync stream: the peer asked to run a session for `folder`. */
@@ -46,4 +57,15 @@ export interface SynclineNode {
   /** A small notification to a peer: "folder changed here, please sync" (`/syncline/nudge/1.0.0`). */
   nudge(deviceId: string, folder: string): Promise<void>;
   handleNudge(handler: (peer: string, folder: string) => void): void;
+  /** Incoming `/syncline/pair/1.0.0` streams, accepted only while `isPairing()`; the handler owns the channel. */
+  handlePair(handler: (peer: string, channel: Channel) => Promise<void>): void;
+  /** Dials an address (its /p2p/ part optional) on the pairing protocol; only while `isPairing()`. */
+  openPair(addr: string): Promise<{ peer: string; channel: Channel }>;
+  /** Folder offers between trusted peers (`/syncline/offer/1.0.0`, one frame). */
+  handleOffer(handler: (peer: string, offer: unknown) => void): void;
+  sendOffer(deviceId: string, offer: Record<string, unknown>): Promise<void>;
+  /** Peers mDNS has announced (empty with mDNS off). */
+  discoveredPeers(): DiscoveredPeer[];
+  /** Hangs up on every connected peer that is not trusted (after a pairing window closes). */
+  dropUntrusted(): Promise<void>;
 }

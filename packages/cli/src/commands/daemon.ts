@@ -113,8 +113,10 @@ export function daemonCommands(program: Command): void {
 
   homeOption(program.command('folders').description('folders of the running daemon')).action(async (opts: HomeOpts) => {
     const { resolveHome } = await daemonLib();
-    const folders = await withClient(resolveHome(opts.home), (c) => c.call<{ id: string; path: string; state: string; devices: string[] }[]>('folders'));
-    print(opts.json, folders, () => (folders.length === 0 ? 'no folders; add one with `syncline folder add ID PATH`' : table(['id', 'state', 'path', 'shared with'], folders.map((f) => [f.id, f.state, f.path, f.devices.map((d) => d.slice(0, 12) + '…').join(' ')]))));
+    const s = await withClient(resolveHome(opts.home), (c) => c.call<{ folders: { id: string; path: string; state: string; devices: string[] }[]; offers: { folder: string; devices: string[] }[] }>('status'));
+    const lines = [s.folders.length === 0 ? 'no folders; add one with `syncline folder add ID PATH`' : table(['id', 'state', 'path', 'shared with'], s.folders.map((f) => [f.id, f.state, f.path, f.devices.map((d) => d.slice(0, 12) + '…').join(' ')]))];
+    for (const o of s.offers) lines.push(`offered: ${o.folder} by ${o.devices.join(', ')} — accept with \`syncline folder accept ${o.folder} [PATH]\``);
+    print(opts.json, { folders: s.folders, offers: s.offers }, () => lines.join('\n'));
   });
 
   const peer = program.command('peer').description('trusted devices');
@@ -138,6 +140,13 @@ export function daemonCommands(program: Command): void {
         return { config, result: f };
       });
       print(opts.json, { ...(result as object), live }, () => `added folder ${id} at ${(result as { path: string }).path}${live ? '' : ' (daemon not running: saved to the config)'}`);
+    },
+  );
+  homeOption(folder.command('accept').description('accept a folder a paired device offers (see `syncline folders`)').argument('<id>', 'folder ID').argument('[path]', 'where to keep it (default: folderRoot/<id>, ~/Syncline/<id>)')).action(
+    async (id: string, dir: string | undefined, opts: HomeOpts) => {
+      const { resolveHome } = await daemonLib();
+      const f = await withClient(resolveHome(opts.home), (c) => c.call<{ id: string; path: string }>('folder.accept', { id, ...(dir ? { path: dir } : {}) }));
+      print(opts.json, f, () => `accepted folder ${f.id} at ${f.path}`);
     },
   );
   homeOption(folder.command('share').description('share a folder with a trusted device (that device shares it back to sync)').argument('<id>', 'folder ID').argument('<device>', 'device ID')).action(

@@ -4,10 +4,11 @@ import { compareCommand } from './compare.js';
 import { syncCommand } from './sync.js';
 import { vectorCommands } from './vector.js';
 import { daemonCommands } from './daemon.js';
+import { pairingCommands } from './pairing.js';
 import { behaviourCommands } from './behaviour.js';
 import { conflictsCommand } from './conflicts.js';
 
 registerCommands(syncCommand, compareCommand, vectorCommands);
-registerCommands(daemonCommands);
+registerCommands(daemonCommands, pairingCommands);
 registerCommands(behaviourCommands);
 registerCommands(conflictsCommand);
