@@ -86,7 +86,7 @@ export class Daemon {
     node.handleSync(async (incoming) => {
       const folder = this.folders.get(incoming.folder);
       if (!folder || !folder.sharedWith(incoming.peer)) {
-        this.log.warn({ peer: incoming.peer, folder: incoming.folder }, 'refused a sync for a folder not shared with that peer');
+        this.log.info({ peer: incoming.peer, folder: incoming.folder }, 'refused a sync for a folder not shared with that peer (yet)');
         incoming.channel.close(`folder "${incoming.folder}" is not shared with this device`);
         return;
       }

@@ -5,10 +5,11 @@ import { syncCommand } from './sync.js';
 import { vectorCommands } from './vector.js';
 import { daemonCommands } from './daemon.js';
 import { pairingCommands } from './pairing.js';
+import { demoCommand } from './demo.js';
 import { behaviourCommands } from './behaviour.js';
 import { conflictsCommand } from './conflicts.js';
 
 registerCommands(syncCommand, compareCommand, vectorCommands);
-registerCommands(daemonCommands, pairingCommands);
+registerCommands(daemonCommands, pairingCommands, demoCommand);
 registerCommands(behaviourCommands);
 registerCommands(conflictsCommand);
