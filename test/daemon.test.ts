@@ -192,3 +192,41 @@ describe('daemons on 127.0.0.1 (real processes)', function () {
     await waitFor(async () => existsSync(path.join(folders[1]!, 'two.txt')), 'b to catch up after restart');
   });
 });
+
+describe('behaviours on a running daemon (real processes)', function () {
+  this.timeout(180_000);
+  it('are defined and attached through the daemon, and honoured by its sessions', async () => {
+    const { dir, cleanup } = await tempDir('syncline-daemon-behaviour-');
+    const ds: DaemonProcess[] = [];
+    try {
+      ds.push(await startDaemon(path.join(dir, 'home-a')), await startDaemon(path.join(dir, 'home-b')));
+      const [a, b] = ds as [DaemonProcess, DaemonProcess];
+      const folders = [path.join(dir, 'fa'), path.join(dir, 'fb')];
+      await mkdir(folders[0]!, { recursive: true });
+      await writeFile(path.join(folders[0]!, 'guarded.txt'), 'v1\n');
+      await writeFile(path.join(folders[0]!, 'free.txt'), 'v1\n');
+      await linkUp([a, b], 'docs', folders);
+      await waitFor(() => converged(folders), 'first convergence');
+      const env = { SYNCLINE_HOME: b.home };
+      const define = await runCli(['behaviour', 'define', 'careful', 'ask if remote_modified', '--dir', folders[1]!], { env });
+      assert.equal(define.code, 0, define.stderr);
+      const attach = await runCli(['behaviour', 'attach', 'careful', '--dir', folders[1]!, '--path', 'guarded.txt'], { env });
+      assert.equal(attach.code, 0, attach.stderr);
+      const list = JSON.parse((await runCli(['behaviour', 'list', '--dir', folders[1]!, '--json'], { env })).stdout);
+      assert.match(JSON.stringify(list), /careful/);
+      await writeFile(path.join(folders[0]!, 'guarded.txt'), 'v2 from a\n');
+      await writeFile(path.join(folders[0]!, 'free.txt'), 'v2 from a\n');
+      await waitFor(async () => (await readFile(path.join(folders[1]!, 'free.txt'), 'utf8')) === 'v2 from a\n', 'the unguarded edit to arrive');
+      const waiting = async () => {
+        const out = JSON.parse((await runCli(['behaviour', 'list', '--dir', folders[1]!, '--json'], { env })).stdout) as { folders?: { waiting: number }[] } | { waiting: number }[];
+        const rows = Array.isArray(out) ? out : (out.folders ?? []);
+        return rows.reduce((n, f) => n + f.waiting, 0);
+      };
+      await waitFor(async () => (await waiting()) === 1, 'the guarded path to wait for a decision');
+      assert.equal(await readFile(path.join(folders[1]!, 'guarded.txt'), 'utf8'), 'v1\n', 'the guarded file waits for the user');
+    } finally {
+      await Promise.all(ds.map((d) => d.stop('SIGKILL')));
+      await cleanup();
+    }
+  });
+});

@@ -14,6 +14,9 @@ import { FolderRuntime } from './folder-runtime.js';
 import { ensureHome, homeFiles } from './home.js';
 import { loadOrCreateToken } from './token.js';
 
+/** Folder settings the control API may read and change (behaviours and the ask queue). */
+const SETTINGS_KEYS = new Set(['behaviours', 'attachments', 'askQueue', 'dismissedConflictCopies']);
+
 export interface DaemonOptions {
   readonly home: string;
   /** Overrides the config's listen addresses (`--listen`). */
@@ -238,6 +241,24 @@ export class Daemon {
       return folder;
     });
     api.method('folder.accept', async (p) => this.acceptFolder(str(p.id, 'folder id'), typeof p.path === 'string' && p.path ? path.resolve(p.path) : undefined));
+    // Behaviour settings of a running folder (its store is held by this daemon): only these keys.
+    const folderStore = (p: Record<string, unknown>) => {
+      const dir = path.resolve(str(p.path, 'path'));
+      const f = [...this.folders.values()].find((x) => path.resolve(x.config.path) === dir);
+      if (!f?.store) throw new SynclineError('SYNCLINE_NO_FOLDER', `${dir} is not a folder of this daemon`);
+      return f.store;
+    };
+    const metaKey = (p: Record<string, unknown>) => {
+      const key = str(p.key, 'key');
+      if (!SETTINGS_KEYS.has(key)) throw new SynclineError('SYNCLINE_API_BAD_REQUEST', `"${key}" is not a folder setting`);
+      return key;
+    };
+    api.method('folder.meta.get', async (p) => ({ value: (await folderStore(p).getMeta(metaKey(p))) ?? null }));
+    api.method('folder.meta.set', async (p) => {
+      await folderStore(p).setMeta(metaKey(p), p.value === null ? undefined : p.value);
+      return true;
+    });
+    api.method('folder.replicaId', async (p) => folderStore(p).replicaId);
     api.method('pair.start', async () => this.pairing!.start());
     api.method('pair.cancel', async () => this.pairing!.cancel());
     api.method('pair.join', async (p) => this.pairing!.join(str(p.code, 'code'), typeof p.addr === 'string' && p.addr ? p.addr : undefined));

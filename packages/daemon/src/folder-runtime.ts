@@ -74,6 +74,11 @@ export class FolderRuntime {
     };
   }
 
+  /** The folder's metadata store while it runs (for behaviour settings changed through the API). */
+  get store(): import('@syncline/store').Store | undefined {
+    return this.replica?.store;
+  }
+
   sharedWith(peer: string): boolean {
     return this.config.devices.includes(peer);
   }

@@ -43,12 +43,51 @@ export async function folderRoots(dirs: readonly string[] | undefined, what = '-
 
 /** Opens a folder's store just long enough for `use` (the folder must not be in use by another syncline). */
 export async function withStore<T>(root: string, use: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(root);
+  let store: Store;
+  try {
+    store = await openStore(root);
+  } catch (err) {
+    // A running daemon holds its folders' stores: change their settings through its control API.
+    if ((err as { code?: string }).code !== 'SYNCLINE_REPLICA_BUSY') throw err;
+    const remote = await daemonStore(root);
+    if (!remote) throw err;
+    try {
+      return await use(remote.store);
+    } finally {
+      remote.close();
+    }
+  }
   try {
     return await use(store);
   } finally {
     await store.close();
   }
+}
+
+/** The settings of a folder held by the running daemon ($SYNCLINE_HOME or the default home), as a Store. */
+async function daemonStore(root: string): Promise<{ store: Store; close(): void } | undefined> {
+  const { ApiClient, readRuntime, resolveHome } = await import('@syncline/daemon');
+  const home = resolveHome();
+  if (!(await readRuntime(home))) return undefined;
+  const client = await ApiClient.connect(home);
+  let replicaId: string;
+  try {
+    replicaId = await client.call<string>('folder.replicaId', { path: root });
+  } catch {
+    client.close();
+    return undefined;
+  }
+  const unsupported = () => {
+    throw new UserError('this operation needs the folder itself; stop the daemon first');
+  };
+  const store = {
+    replicaId,
+    getMeta: async (key: string) => (await client.call<{ value: unknown }>('folder.meta.get', { path: root, key })).value ?? undefined,
+    setMeta: async (key: string, value: unknown) => {
+      await client.call('folder.meta.set', { path: root, key, value: value ?? null });
+    },
+  };
+  return { store: new Proxy(store, { get: (t, k) => (k in t ? t[k as keyof typeof t] : unsupported) }) as unknown as Store, close: () => client.close() };
 }
 
 /** Runs `body`; a rules text that does not parse is shown with a caret under the offending token. */
