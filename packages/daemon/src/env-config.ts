@@ -16,6 +16,7 @@ const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()
  * - SYNCLINE_FOLDERS: comma-separated ID=PATH, each shared with every peer of SYNCLINE_PEERS
  * - SYNCLINE_NAME: the device name shown to peers; SYNCLINE_AUTO_ACCEPT: 1 to accept offered folders
  * - SYNCLINE_PAIRING_TTL_MS: how long a pairing code stays valid
+ * - SYNCLINE_FOLDER_ROOT: where folders accepted from peers go (folderRoot)
  */
 export function applyEnvironment(config: DaemonConfig, env: NodeJS.ProcessEnv): DaemonConfig {
   let out = config;
@@ -29,6 +30,7 @@ export function applyEnvironment(config: DaemonConfig, env: NodeJS.ProcessEnv): 
     if (!['0', '1', 'true', 'false'].includes(env.SYNCLINE_MDNS)) throw new ConfigError(SOURCE, 'SYNCLINE_MDNS must be 1 or 0');
     out = { ...out, mdns: env.SYNCLINE_MDNS === '1' || env.SYNCLINE_MDNS === 'true' };
   }
+  if (env.SYNCLINE_FOLDER_ROOT) out = { ...out, folderRoot: path.resolve(env.SYNCLINE_FOLDER_ROOT) };
   if (env.SYNCLINE_NAME) out = { ...out, name: env.SYNCLINE_NAME.slice(0, 64) };
   if (env.SYNCLINE_AUTO_ACCEPT) out = { ...out, autoAcceptFolders: env.SYNCLINE_AUTO_ACCEPT === '1' || env.SYNCLINE_AUTO_ACCEPT === 'true' };
   if (env.SYNCLINE_PAIRING_TTL_MS) {

@@ -4,6 +4,9 @@ import { runSession, type Logger } from '@syncline/engine';
 import type { IncomingSync, SynclineNode } from '@syncline/p2p';
 import type { FolderConfig } from './config.js';
 
+/** A peer silent this long in a session is gone (a cut link can look alive for a minute). */
+const SESSION_IDLE_TIMEOUT_MS = 20_000;
+
 export type FolderState = 'starting' | 'idle' | 'scanning' | 'syncing' | 'error' | 'stopped';
 
 export interface FolderStatus {
@@ -180,7 +183,7 @@ export class FolderRuntime {
     const ticker = setInterval(() => this.events.progress(this.id, peer, transfer), 250);
     try {
       const channel = await open();
-      const result = await runSession(replica, channel, { folder: this.id, role, transfer });
+      const result = await runSession(replica, channel, { folder: this.id, role, transfer, idleTimeoutMs: SESSION_IDLE_TIMEOUT_MS });
       this.lastSync = { peer, atMs: Date.now(), applied: result.applied };
       this.events.progress(this.id, peer, transfer);
       this.events.synced(this.id, peer, result.applied, result.conflicts.map((c) => c.copy.path), result.problems.map((p) => ({ path: p.path, message: p.message })));

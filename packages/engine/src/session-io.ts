@@ -18,11 +18,44 @@ export class SessionIO {
   private failure: Error | undefined;
   readonly done: Promise<void>;
 
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * @param idleTimeoutMs a peer that sends nothing for this long is gone (a cut link may never
+   *   close the connection): the session ends instead of blocking its folder. Sessions move in
+   *   bounded rounds, so a live peer is never silent for long.
+   */
   constructor(
     private readonly channel: Channel,
     private readonly serveChunks: (requests: ChunkRequest[]) => Promise<Map<string, Uint8Array>>,
+    private readonly idleTimeoutMs?: number,
   ) {
+    this.armIdleTimer();
     this.done = this.readLoop();
+  }
+
+  /** Since when this side has been waiting without hearing from the peer. */
+  private lastHeard = Date.now();
+
+  private armIdleTimer(delay = this.idleTimeoutMs): void {
+    if (!this.idleTimeoutMs || this.failure) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      const waiting = this.waiters.size > 0 || this.pending.size > 0;
+      const silentFor = Date.now() - this.lastHeard;
+      // Time this side spent busy (not waiting) does not count against the peer.
+      if (!waiting || silentFor < this.idleTimeoutMs!) {
+        this.armIdleTimer(waiting ? this.idleTimeoutMs! - silentFor : this.idleTimeoutMs);
+        return;
+      }
+      const reason = `the other side sent nothing for ${Math.round(silentFor / 1000)} s`;
+      this.fail(new SessionAbortedError(reason));
+      this.channel.close(reason);
+    }, delay);
+  }
+
+  private startWaiting(): void {
+    if (this.waiters.size === 0 && this.pending.size === 0) this.lastHeard = Date.now();
   }
 
   send(message: Message): Promise<void> {
@@ -35,13 +68,17 @@ export class SessionIO {
     const q = this.queues.get(type);
     if (q && q.length > 0) return q.shift() as Of<T>;
     return new Promise<Of<T>>((resolve, reject) => {
+      this.startWaiting();
       this.waiters.set(type, { resolve: resolve as (m: Message) => void, reject });
     });
   }
 
   async fetchChunks(requests: readonly ChunkRequest[]): Promise<Map<string, Uint8Array>> {
     const id = this.nextRequestId++;
-    const reply = new Promise<Of<'chunks'>>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const reply = new Promise<Of<'chunks'>>((resolve, reject) => {
+      this.startWaiting();
+      this.pending.set(id, { resolve, reject });
+    });
     await this.send({ t: 'getChunks', id, chunks: [...requests] });
     const m = await reply;
     return new Map(m.chunks.map((c) => [c.hash, c.data]));
@@ -55,6 +92,7 @@ export class SessionIO {
   }
 
   close(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.channel.close();
   }
 
@@ -62,6 +100,7 @@ export class SessionIO {
     try {
       for (;;) {
         const m = parseMessage(await this.channel.receive());
+        this.lastHeard = Date.now();
         if (m.t === 'getChunks') {
           void this.serve(m);
         } else if (m.t === 'chunks') {
@@ -103,6 +142,7 @@ export class SessionIO {
   }
 
   private fail(err: Error): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.failure) return;
     this.failure = err;
     for (const w of this.waiters.values()) w.reject(err);

@@ -18,6 +18,8 @@ export interface SessionOptions {
   readonly folder: string;
   /** The initiator picks the common base and issues the seal. */
   readonly role: 'initiator' | 'responder';
+  /** End the session when the other side sends nothing for this long (default: wait forever). */
+  readonly idleTimeoutMs?: number;
   /** Records per batch (default MAX_RECORDS_PER_BATCH); tests use tiny batches to exercise rounds. */
   readonly batchSize?: number;
   readonly override?: PlanOverride;
@@ -67,7 +69,7 @@ export function sampleIndices(count: number): number[] {
  * is missing into tmp, wait until both sides have fetched, apply, seal.
  */
 export async function runSession(replica: SessionReplica, channel: Channel, options: SessionOptions): Promise<SessionResult> {
-  const io = new SessionIO(channel, (hashes) => replica.readChunks(hashes));
+  const io = new SessionIO(channel, (hashes) => replica.readChunks(hashes), options.idleTimeoutMs);
   const started = Date.now();
   try {
     const result = await sessionSteps(replica, io, options);
