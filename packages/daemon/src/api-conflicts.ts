@@ -1,9 +1,10 @@
-import { lstat, mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { lstat, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { checkRelativePath, META_DIR, SynclineError } from '@syncline/core';
+import { checkRelativePath, SynclineError } from '@syncline/core';
+import { dismissCopies, listConflictCopies, parseConflictCopyPath } from '@syncline/engine';
 import { Trash } from '@syncline/replica';
+import type { Store } from '@syncline/store';
 import type { ApiServer } from './api-server.js';
-import { writeFileAtomic } from './atomic-write.js';
 
 /** A conflict copy beside its original, as the dashboard and `syncline conflicts` list it. */
 export interface ConflictItem {
@@ -30,92 +31,44 @@ export interface ResolveOutcome {
   readonly error?: string;
 }
 
-export interface FolderRef {
+/** What the conflict methods need of the store of a running folder (FolderRuntime.store). */
+export type ConflictStore = Pick<Store, 'entries' | 'getMeta' | 'setMeta' | 'getMany'>;
+
+export interface ConflictFolder {
   readonly id: string;
   readonly path: string;
+  readonly store: ConflictStore;
 }
 
 /** Listing stops after this many copies (the answer says it was truncated). */
 export const MAX_LISTED_CONFLICTS = 5000;
 const MAX_COPIES_PER_RESOLVE = 10_000;
-/** Where keep-both remembers the copies it dismissed (inside `.syncline`, never synced). */
-export const DISMISSED_FILE = 'dashboard-dismissed.json';
 const TRASH_LABEL = 'dashboard';
+const STAMP_RE = /\.sync-conflict-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-[a-z0-9]+(?:-\d+)?(?:\.[^./]*)?$/;
 
-const COPY_NAME_RE = /^(.*)\.sync-conflict-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-([a-z0-9]+)(?:-\d+)?((?:\.[^/]*)?)$/;
-
-/** The original's path, the replica and the version time a conflict copy's name encodes (core's conflictCopyPath reversed; also `…-2.ext`). */
+/** The original's path, the replica and the version time a conflict copy's name encodes (the engine's parser, plus the time). */
 export function parseConflictCopy(copy: string): { original: string; replica: string; versionMs: number } | undefined {
-  const slash = copy.lastIndexOf('/');
-  const dir = copy.slice(0, slash + 1);
-  const m = COPY_NAME_RE.exec(copy.slice(slash + 1));
-  if (!m || m[1] === '') return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(2, 8).map(Number) as [number, number, number, number, number, number];
-  return { original: `${dir}${m[1]}${m[9]}`, replica: m[8]!, versionMs: Date.UTC(y, mo - 1, d, h, mi, s) };
+  const name = parseConflictCopyPath(copy);
+  const m = STAMP_RE.exec(copy);
+  if (!name || !m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  return { original: name.original, replica: name.madeBy, versionMs: Date.UTC(y, mo - 1, d, h, mi, s) };
 }
 
-interface DismissedEntry {
-  size: number;
-  mtimeMs: number;
-}
-
-const dismissedFile = (root: string) => path.join(root, META_DIR, DISMISSED_FILE);
-
-async function loadDismissed(root: string): Promise<Map<string, DismissedEntry>> {
-  try {
-    const v = JSON.parse(await readFile(dismissedFile(root), 'utf8')) as { dismissed?: Record<string, DismissedEntry> };
-    const out = new Map<string, DismissedEntry>();
-    for (const [copy, e] of Object.entries(v.dismissed ?? {})) {
-      if (typeof e?.size === 'number' && typeof e?.mtimeMs === 'number') out.set(copy, { size: e.size, mtimeMs: e.mtimeMs });
-    }
-    return out;
-  } catch {
-    return new Map(); // missing or unreadable: nothing dismissed
-  }
-}
-
-async function saveDismissed(root: string, dismissed: Map<string, DismissedEntry>): Promise<void> {
-  await mkdir(path.dirname(dismissedFile(root)), { recursive: true });
-  await writeFileAtomic(dismissedFile(root), JSON.stringify({ version: 1, dismissed: Object.fromEntries(dismissed) }, null, 1) + '\n');
-}
-
-/** A dismissed copy stays hidden while it is unchanged; an edited copy shows again. */
-const stillDismissed = (e: DismissedEntry | undefined, size: number, mtimeMs: number) => e !== undefined && e.size === size && e.mtimeMs === mtimeMs;
-
-/** Every conflict copy in the folder (files and symlinks; `.syncline` and symlinked directories are not entered). */
-export async function listFolderConflicts(folder: FolderRef, limit = MAX_LISTED_CONFLICTS): Promise<{ items: ConflictItem[]; truncated: boolean }> {
+/**
+ * The folder's conflict copies that the user has not dismissed (the same list and dismissals
+ * as `syncline conflicts`), each checked on disk: a copy already moved away is not listed,
+ * and size and time are the file's own.
+ */
+export async function listFolderConflicts(folder: ConflictFolder, limit = MAX_LISTED_CONFLICTS): Promise<{ items: ConflictItem[]; truncated: boolean }> {
   const root = path.resolve(folder.path);
-  const dismissed = await loadDismissed(root);
-  const seenDismissed = new Set<string>();
   const items: ConflictItem[] = [];
-  const stack = [''];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    const entries = await readdir(path.join(root, dir), { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      const rel = dir === '' ? e.name : `${dir}/${e.name}`;
-      if (dir === '' && e.name === META_DIR) continue;
-      if (e.isDirectory()) {
-        stack.push(rel);
-        continue;
-      }
-      if (!e.isFile() && !e.isSymbolicLink()) continue;
-      const parsed = parseConflictCopy(rel);
-      if (!parsed) continue;
-      const st = await lstat(path.join(root, rel)).catch(() => undefined);
-      if (!st) continue;
-      if (stillDismissed(dismissed.get(rel), st.size, st.mtimeMs)) {
-        seenDismissed.add(rel);
-        continue;
-      }
-      if (items.length >= limit) return { items, truncated: true };
-      items.push({ folder: folder.id, path: parsed.original, copy: rel, size: st.size, mtimeMs: st.mtimeMs, peer: parsed.replica, versionMs: parsed.versionMs, kind: 'conflict-copy' });
-    }
-  }
-  if (seenDismissed.size < dismissed.size) {
-    // Forget dismissals of copies that are gone (or changed), so the file stays small.
-    for (const copy of [...dismissed.keys()]) if (!seenDismissed.has(copy)) dismissed.delete(copy);
-    await saveDismissed(root, dismissed).catch(() => undefined);
+  for (const c of await listConflictCopies(folder.store)) {
+    const parsed = parseConflictCopy(c.record.path);
+    const st = await lstat(path.join(root, c.record.path)).catch(() => undefined);
+    if (!parsed || !st || !(st.isFile() || st.isSymbolicLink())) continue;
+    if (items.length >= limit) return { items, truncated: true };
+    items.push({ folder: folder.id, path: c.original, copy: c.record.path, size: st.size, mtimeMs: st.mtimeMs, peer: c.madeBy, versionMs: parsed.versionMs, kind: 'conflict-copy' });
   }
   return { items, truncated: false };
 }
@@ -129,7 +82,8 @@ async function assertNoSymlinkAbove(root: string, rel: string): Promise<void> {
   }
 }
 
-async function resolveOne(root: string, copy: string, action: ConflictAction, trash: () => Trash, dismissed: Map<string, DismissedEntry>): Promise<void> {
+async function resolveOne(folder: ConflictFolder, copy: string, action: ConflictAction, trash: () => Trash, dismissed: { path: string; hash: string }[]): Promise<void> {
+  const root = path.resolve(folder.path);
   if (checkRelativePath(copy) !== copy) throw new SynclineError('SYNCLINE_CONFLICT_PATH', 'the path is not in normal form');
   const parsed = parseConflictCopy(copy);
   if (!parsed) throw new SynclineError('SYNCLINE_CONFLICT_PATH', 'not a conflict copy');
@@ -150,33 +104,36 @@ async function resolveOne(root: string, copy: string, action: ConflictAction, tr
       await rename(path.join(root, copy), path.join(root, parsed.original));
       return;
     }
-    case 'keep-both':
-      dismissed.set(copy, { size: st.size, mtimeMs: st.mtimeMs });
+    case 'keep-both': {
+      const [entry] = await folder.store.getMany([copy]);
+      if (!entry || entry.record.deleted) throw new SynclineError('SYNCLINE_CONFLICT_GONE', 'the conflict copy is not indexed yet; try again in a moment');
+      dismissed.push({ path: copy, hash: entry.record.hash });
       return;
+    }
   }
 }
 
 /**
  * Resolves conflict copies of one folder. keep-mine moves each copy to
  * `.syncline/trash/<stamp>-dashboard/`; take-theirs puts the copy in the original's place (the
- * original goes to that trash first); keep-both changes no file and stops listing the copy.
- * The folder's watcher sees the changes and syncs them like any edit. Each copy has its outcome.
+ * original goes to that trash first); keep-both changes no file and dismisses the copy in the
+ * folder's store (as `syncline conflicts --apply keep-both` does) until its content changes.
+ * The folder's watcher sees the file changes and syncs them like any edit. Each copy has its outcome.
  */
-export async function resolveConflicts(folder: FolderRef, copies: readonly string[], action: ConflictAction, nowMs = Date.now()): Promise<ResolveOutcome[]> {
-  const root = path.resolve(folder.path);
+export async function resolveConflicts(folder: ConflictFolder, copies: readonly string[], action: ConflictAction, nowMs = Date.now()): Promise<ResolveOutcome[]> {
   let bucket: Trash | undefined;
-  const trash = () => (bucket ??= new Trash(root, nowMs, TRASH_LABEL));
-  const dismissed = action === 'keep-both' ? await loadDismissed(root) : new Map<string, DismissedEntry>();
+  const trash = () => (bucket ??= new Trash(path.resolve(folder.path), nowMs, TRASH_LABEL));
+  const dismissed: { path: string; hash: string }[] = [];
   const outcomes: ResolveOutcome[] = [];
   for (const copy of new Set(copies)) {
     try {
-      await resolveOne(root, copy, action, trash, dismissed);
+      await resolveOne(folder, copy, action, trash, dismissed);
       outcomes.push({ copy, ok: true });
     } catch (err) {
       outcomes.push({ copy, ok: false, error: err instanceof Error ? err.message : String(err) });
     }
   }
-  if (action === 'keep-both' && outcomes.some((o) => o.ok)) await saveDismissed(root, dismissed);
+  if (dismissed.length > 0) await dismissCopies(folder.store, dismissed);
   return outcomes;
 }
 
@@ -184,27 +141,35 @@ function badRequest(message: string): never {
   throw new SynclineError('SYNCLINE_API_BAD_REQUEST', message);
 }
 
+/** A folder as the daemon holds it: its config, and its store while it runs. */
+export interface RunningFolder {
+  readonly config: { readonly id: string; readonly path: string };
+  readonly store?: ConflictStore | undefined;
+}
+
 /**
  * `conflicts.list` {folder?} → {items, truncated} and `conflicts.resolve` {folder, copies,
- * action} → {folder, action, outcomes}. Resolutions of one folder run one at a time; each is
- * announced to every client as a `conflicts` event.
+ * action} → {folder, action, outcomes}. Work on one folder runs one call at a time; each
+ * resolution is announced to every client as a `conflicts` event. A folder that is not
+ * running (no store) is left out of the list and refused for resolving.
  */
-export function registerConflictMethods(api: ApiServer, folders: () => Map<string, { config: { id: string; path: string } }>): void {
+export function registerConflictMethods(api: ApiServer, folders: () => Map<string, RunningFolder>): void {
   const queues = new Map<string, Promise<unknown>>();
   const inTurn = <T>(folder: string, job: () => Promise<T>): Promise<T> => {
     const run = (queues.get(folder) ?? Promise.resolve()).then(job, job);
     queues.set(folder, run.catch(() => undefined));
     return run;
   };
-  const folderById = (id: unknown): FolderRef => {
+  const running = (f: RunningFolder): ConflictFolder | undefined => (f.store ? { id: f.config.id, path: f.config.path, store: f.store } : undefined);
+  const folderById = (id: unknown): RunningFolder => {
     if (typeof id !== 'string' || id === '') badRequest('folder is required');
     const f = folders().get(id);
     if (!f) throw new SynclineError('SYNCLINE_NO_FOLDER', `no folder "${id}"`);
-    return f.config;
+    return f;
   };
 
   api.method('conflicts.list', async (p) => {
-    const chosen = p.folder === undefined ? [...folders().values()].map((f) => f.config) : [folderById(p.folder)];
+    const chosen = (p.folder === undefined ? [...folders().values()] : [folderById(p.folder)]).map(running).filter((f) => f !== undefined);
     const items: ConflictItem[] = [];
     let truncated = false;
     for (const f of chosen) {
@@ -221,7 +186,8 @@ export function registerConflictMethods(api: ApiServer, folders: () => Map<strin
   });
 
   api.method('conflicts.resolve', async (p) => {
-    const folder = folderById(p.folder);
+    const folder = running(folderById(p.folder));
+    if (!folder) throw new SynclineError('SYNCLINE_FOLDER_NOT_RUNNING', `folder "${String(p.folder)}" is not running; try again in a moment`);
     const action = p.action as ConflictAction;
     if (!CONFLICT_ACTIONS.includes(action)) badRequest(`action must be one of ${CONFLICT_ACTIONS.join(', ')}`);
     const copies = p.copies;

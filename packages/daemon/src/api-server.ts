@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SynclineError } from '@syncline/core';
 import { log } from '@syncline/engine';
+import { isAllowedOrigin } from './dashboard-http.js';
 
 export type ApiHandler = (params: Record<string, unknown>) => Promise<unknown>;
 
@@ -42,6 +43,12 @@ export class ApiServer {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
     this.server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const port = (this.server.address() as AddressInfo).port;
+      if (req.headers.origin !== undefined && !isAllowedOrigin(req.headers.origin, port)) {
+        log.warn({ origin: req.headers.origin }, 'control API: refused a connection from another site');
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
       const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
       if (url.pathname !== '/api' || !(tokenMatches(url.searchParams.get('token'), this.token) || tokenMatches(bearer, this.token))) {
         log.warn({ path: url.pathname, remote: req.socket.remoteAddress }, 'control API: refused a connection without the right token');

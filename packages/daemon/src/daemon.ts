@@ -4,6 +4,7 @@ import { SynclineError } from '@syncline/core';
 import { createLogger } from '@syncline/engine';
 import { createNode, type SynclineNode } from '@syncline/p2p';
 import { ApiServer } from './api-server.js';
+import { registerConflictMethods } from './api-conflicts.js';
 import { dashboardHandler } from './dashboard-http.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { FOLDER_ID_RE, loadConfig, saveConfig, type DaemonConfig, type FolderConfig, type PeerConfig } from './config.js';
@@ -264,6 +265,7 @@ export class Daemon {
     api.method('pair.join', async (p) => this.pairing!.join(str(p.code, 'code'), typeof p.addr === 'string' && p.addr ? p.addr : undefined));
     api.method('invite.create', async (p) => this.pairing!.createInvite(typeof p.ttlMs === 'number' && p.ttlMs > 0 ? p.ttlMs : 24 * 3600_000));
     api.method('invite.join', async (p) => this.pairing!.joinInvite(str(p.token, 'token')));
+    registerConflictMethods(api, () => this.folders);
   }
 
   async stop(): Promise<void> {

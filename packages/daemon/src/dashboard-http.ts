@@ -55,6 +55,13 @@ export function isAllowedHost(host: string | undefined, port: number): boolean {
   return h === `127.0.0.1:${port}` || h === `localhost:${port}`;
 }
 
+/** A browser's Origin for a page this server served (for the control API's WebSocket upgrade). */
+export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
+  if (!origin) return false;
+  const o = origin.toLowerCase();
+  return o === `http://127.0.0.1:${port}` || o === `http://localhost:${port}`;
+}
+
 /**
  * The file under `root` that a request path names, or undefined when it names nothing servable:
  * `/` is index.html; `..`, `.`, dot-files, backslashes, NUL and bad escapes never resolve.

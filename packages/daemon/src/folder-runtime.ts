@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { DiskReplica, emptyTransferStats, watchTree, type TransferStats, type TreeWatch } from '@syncline/replica';
-import { runSession, type Logger } from '@syncline/engine';
+import { DiskReplica, emptyTransferStats, needsContent, watchTree, type TransferStats, type TreeWatch } from '@syncline/replica';
+import { runSession, type Logger, type SessionPlan } from '@syncline/engine';
 import type { IncomingSync, SynclineNode } from '@syncline/p2p';
 import type { FolderConfig } from './config.js';
 
@@ -25,7 +25,7 @@ export interface FolderStatus {
 
 export interface FolderEvents {
   state(status: FolderStatus): void;
-  progress(folder: string, peer: string, transfer: TransferStats): void;
+  progress(folder: string, peer: string, transfer: TransferStats & { filesPlanned?: number; bytesPlanned?: number }): void;
   synced(folder: string, peer: string, applied: number, conflicts: string[], problems: { path: string; message: string }[]): void;
 }
 
@@ -132,10 +132,8 @@ export class FolderRuntime {
   handleIncoming(incoming: IncomingSync): Promise<void> {
     return this.exclusive(async () => {
       const applied = await this.session(incoming.peer, () => Promise.resolve(incoming.channel), 'responder');
-      if (applied) {
-        this.fanOut(incoming.peer);
-        await this.syncPending();
-      }
+      if (applied) this.fanOut(incoming.peer);
+      await this.syncPending();
     });
   }
 
@@ -180,12 +178,22 @@ export class FolderRuntime {
     this.setState('syncing');
     this.transfer = emptyTransferStats();
     const transfer = this.transfer;
-    const ticker = setInterval(() => this.events.progress(this.id, peer, transfer), 250);
+    const planned = { filesPlanned: 0, bytesPlanned: 0 };
+    const seen = new Set<string>();
+    const onPlanned = (plan: SessionPlan) => {
+      for (const t of plan.targets) {
+        if (!needsContent(t) || seen.has(t.record.hash)) continue;
+        seen.add(t.record.hash);
+        planned.filesPlanned++;
+        planned.bytesPlanned += t.record.size;
+      }
+    };
+    const ticker = setInterval(() => this.events.progress(this.id, peer, { ...transfer, ...planned }), 250);
     try {
       const channel = await open();
-      const result = await runSession(replica, channel, { folder: this.id, role, transfer, idleTimeoutMs: SESSION_IDLE_TIMEOUT_MS });
+      const result = await runSession(replica, channel, { folder: this.id, role, transfer, onPlanned, idleTimeoutMs: SESSION_IDLE_TIMEOUT_MS });
       this.lastSync = { peer, atMs: Date.now(), applied: result.applied };
-      this.events.progress(this.id, peer, transfer);
+      this.events.progress(this.id, peer, { ...transfer, ...planned });
       this.events.synced(this.id, peer, result.applied, result.conflicts.map((c) => c.copy.path), result.problems.map((p) => ({ path: p.path, message: p.message })));
       this.error = undefined;
       return result.applied > 0 || result.nonMirrored;

@@ -8,3 +8,6 @@ export * from './folder-runtime.js';
 export * from './daemon.js';
 export * from './config-edits.js';
 export * from './env-config.js';
+export * from './api-conflicts.js';
+export * from './dashboard-http.js';
+export * from './pairing.js';

@@ -119,6 +119,16 @@ export function daemonCommands(program: Command): void {
     print(opts.json, { folders: s.folders, offers: s.offers }, () => lines.join('\n'));
   });
 
+  homeOption(program.command('dashboard').description("print the running daemon's dashboard URL (with its token; keep it private)")).action(async (opts: HomeOpts) => {
+    const { readRuntime, readToken, homeFiles, resolveHome, DaemonNotRunningError } = await daemonLib();
+    const home = resolveHome(opts.home);
+    const runtime = await readRuntime(home);
+    const token = await readToken(homeFiles(home).token);
+    if (!runtime || !token) throw new DaemonNotRunningError(home);
+    const url = `http://127.0.0.1:${runtime.apiPort}/#token=${token}`;
+    print(opts.json, { url }, () => url);
+  });
+
   const peer = program.command('peer').description('trusted devices');
   homeOption(peer.command('add').description('trust a device and connect to it').argument('<device>', 'its device ID (`syncline id` on that device)').option('--addr <multiaddr...>', 'where to reach it, e.g. /ip4/192.168.1.20/tcp/4001 or /dns4/node-b/tcp/4001').option('--name <name>', 'a name to show')).action(
     async (device: string, opts: HomeOpts & { addr?: string[]; name?: string }) => {

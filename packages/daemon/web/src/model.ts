@@ -1,6 +1,6 @@
 import { shortId } from './format.js';
 import { RateMeter } from './rates.js';
-import type { ConflictEvent, ConflictsEvent, DaemonStatus, FolderStatus, PeerEvent, PeerStatus, ProgressEvent, SyncedEvent, TransferStats } from './types.js';
+import type { ConflictEvent, ConflictsEvent, DaemonStatus, FolderStatus, PairingEvent, PeerEvent, PeerStatus, ProgressEvent, SyncedEvent, TransferStats } from './types.js';
 
 export interface FolderView {
   readonly status: FolderStatus;
@@ -15,7 +15,7 @@ export interface PeerView extends PeerStatus {
   readonly rate: number;
 }
 
-export type FeedKind = 'sync' | 'conflict' | 'problem' | 'peer' | 'resolved' | 'folder';
+export type FeedKind = 'sync' | 'conflict' | 'problem' | 'peer' | 'resolved' | 'folder' | 'pairing';
 
 export interface FeedEntry {
   readonly id: number;
@@ -23,6 +23,8 @@ export interface FeedEntry {
   readonly kind: FeedKind;
   readonly text: string;
   readonly paths?: readonly string[];
+  /** A device whose connection the entry reports: a quick reconnect replaces the entry instead of adding one. */
+  readonly subject?: string;
 }
 
 /** What an event changed beyond the model itself. */
@@ -45,6 +47,7 @@ const RESOLVED_TEXT = { 'keep-mine': 'kept this device’s versions', 'take-thei
  */
 export class DashboardModel {
   deviceId = '';
+  deviceName = '';
   addresses: readonly string[] = [];
   private readonly folderMap = new Map<string, { status: FolderStatus; live: FolderView['live'] }>();
   private readonly peerMap = new Map<string, PeerStatus>();
@@ -73,6 +76,7 @@ export class DashboardModel {
   /** The full state, on connect and reconnect. Live counters of sessions that ended meanwhile are dropped. */
   loadStatus(status: DaemonStatus): void {
     this.deviceId = status.deviceId;
+    this.deviceName = status.name ?? '';
     this.addresses = status.addresses;
     const live = new Map([...this.folderMap].map(([id, f]) => [id, f.live]));
     this.folderMap.clear();
@@ -90,9 +94,12 @@ export class DashboardModel {
     this.folderMap.set(status.id, { status, live: this.folderMap.get(status.id)?.live });
   }
 
-  note(kind: FeedKind, text: string, paths?: readonly string[]): void {
-    const entry: FeedEntry = { id: this.nextFeedId++, atMs: this.now(), kind, text, ...(paths && paths.length > 0 ? { paths: paths.slice(0, FEED_PATHS) } : {}) };
-    this.feedEntries = [entry, ...this.feedEntries].slice(0, FEED_LENGTH);
+  /** Adds an entry; `replaces` names a subject (a device) whose newest entry, if it is the latest, this one replaces. */
+  note(kind: FeedKind, text: string, paths?: readonly string[], replaces?: string): void {
+    const entry: FeedEntry = { id: this.nextFeedId++, atMs: this.now(), kind, text, ...(paths && paths.length > 0 ? { paths: paths.slice(0, FEED_PATHS) } : {}), ...(replaces ? { subject: replaces } : {}) };
+    const [latest, ...rest] = this.feedEntries;
+    const older = replaces !== undefined && latest?.subject === replaces ? rest : this.feedEntries;
+    this.feedEntries = [entry, ...older].slice(0, FEED_LENGTH);
   }
 
   /** Applies one pushed event; returns what else needs fetching. */
@@ -110,6 +117,8 @@ export class DashboardModel {
         return this.onConflictsResolved(data as ConflictsEvent);
       case 'peer':
         return this.onPeer(data as PeerEvent);
+      case 'pairing':
+        return this.onPairing(data as PairingEvent);
       default:
         return NONE;
     }
@@ -121,7 +130,8 @@ export class DashboardModel {
     const ended = status.state !== 'syncing';
     if (ended) this.rates.resetWhere((k) => k.startsWith(`${status.id}\u0000`));
     this.folderMap.set(status.id, { status, live: ended ? undefined : known?.live });
-    return NONE;
+    // A folder just added may already hold conflict copies.
+    return known ? NONE : { conflicts: true, peers: false };
   }
 
   private onProgress(p: ProgressEvent): EventEffects {
@@ -158,10 +168,16 @@ export class DashboardModel {
     return { conflicts: true, peers: false };
   }
 
+  private onPairing(e: PairingEvent): EventEffects {
+    if (e.state !== 'paired') return NONE;
+    this.note('pairing', `Paired with ${e.name || shortId(e.deviceId)}`);
+    return { conflicts: false, peers: true };
+  }
+
   private onPeer(e: PeerEvent): EventEffects {
     const p = this.peerMap.get(e.deviceId);
     if (!p) return { conflicts: false, peers: true };
-    if (p.connected !== e.connected) this.note('peer', `${this.peerName(e.deviceId)} ${e.connected ? 'connected' : 'disconnected'}`);
+    if (p.connected !== e.connected) this.note('peer', `${this.peerName(e.deviceId)} ${e.connected ? 'connected' : 'disconnected'}`, undefined, e.deviceId);
     this.peerMap.set(e.deviceId, { ...p, connected: e.connected });
     if (!e.connected) this.rates.resetWhere((k) => k.endsWith(`\u0000${e.deviceId}`));
     return NONE;

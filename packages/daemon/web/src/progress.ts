@@ -18,8 +18,9 @@ export function folderProgress(view: FolderView, peerName: (id: string) => strin
   if (status.state === 'error') return { percent: null, headline: 'Error', tone: 'error', files: '', bytes: status.error ?? '' };
   if (status.state === 'starting') return { percent: undefined, headline: 'Starting', tone: 'busy', files: '', bytes: '' };
   if (status.state === 'stopped') return { percent: null, headline: 'Stopped', tone: 'idle', files: '', bytes: '' };
-  if (status.state === 'syncing' || live) {
-    const stats = live?.stats ?? status.transfer;
+  if (status.state === 'syncing' && !live) return { percent: undefined, headline: 'Syncing', tone: 'busy', files: '', bytes: '' };
+  if (live) {
+    const stats = live.stats;
     const { filesPlanned, bytesPlanned } = stats;
     const done = doneBytes(stats);
     let percent: number | undefined;
@@ -27,7 +28,7 @@ export function folderProgress(view: FolderView, peerName: (id: string) => strin
     else if (filesPlanned !== undefined && filesPlanned > 0) percent = Math.min(100, (stats.filesPrepared / filesPlanned) * 100);
     return {
       percent,
-      headline: live ? `Syncing with ${peerName(live.peer)}` : 'Syncing',
+      headline: `Syncing with ${peerName(live.peer)}`,
       tone: 'busy',
       files: filesPlanned !== undefined ? `${stats.filesPrepared.toLocaleString()} of ${plural(filesPlanned, 'file')}` : plural(stats.filesPrepared, 'file'),
       bytes: bytesPlanned !== undefined ? `${formatBytes(done)} of ${formatBytes(bytesPlanned)}` : formatBytes(done),
@@ -43,7 +44,7 @@ export function folderProgress(view: FolderView, peerName: (id: string) => strin
     percent: 100,
     headline: 'Up to date',
     tone: 'ok',
-    files: `Last sync ${formatClock(status.lastSync.atMs)} with ${peerName(status.lastSync.peer)}: ${plural(status.lastSync.applied, 'change')}`,
+    files: `Last sync ${formatClock(status.lastSync.atMs)} with ${peerName(status.lastSync.peer)}${status.lastSync.applied > 0 ? `: ${plural(status.lastSync.applied, 'change')} received` : ''}`,
     bytes: t.bytesTransferred + t.bytesReused > 0 ? `${formatBytes(t.bytesTransferred)} received, ${formatBytes(t.bytesReused + t.bytesResumed)} reused` : '',
   };
 }

@@ -33,6 +33,8 @@ export interface PeerStatus {
 
 export interface DaemonStatus {
   deviceId: string;
+  /** The device name shown to peers, when set. */
+  name?: string;
   addresses: string[];
   apiPort: number;
   folders: FolderStatus[];
@@ -100,7 +102,22 @@ export interface PairCode {
   expiresAt: number | string;
 }
 
+/** The `pairing` event of the daemon (packages/daemon/src/pairing.ts). */
+export type PairingEvent =
+  | { state: 'waiting'; expiresAt: number }
+  | { state: 'expired' }
+  | { state: 'paired'; deviceId: string; name?: string }
+  | { state: 'closed'; reason?: string }
+  | { state: 'attempt-failed'; attemptsLeft: number };
+
+export interface PairedPeer {
+  deviceId: string;
+  name?: string;
+  addrs?: string[];
+}
+
 export interface ApiEventMap {
+  pairing: PairingEvent;
   folder: FolderStatus;
   progress: ProgressEvent;
   peer: PeerEvent;

@@ -11,8 +11,10 @@ export class AddFolderForm extends LitElement {
     busy: { state: true },
     error: { state: true },
     done: { state: true },
+    open: { state: true },
   };
   declare api: ApiCaller | undefined;
+  declare open: boolean;
   declare busy: boolean;
   declare error: string;
   declare done: string;
@@ -23,6 +25,7 @@ export class AddFolderForm extends LitElement {
     this.busy = false;
     this.error = '';
     this.done = '';
+    this.open = false;
   }
 
   private async submit(e: SubmitEvent): Promise<void> {
@@ -47,6 +50,7 @@ export class AddFolderForm extends LitElement {
       await this.api.call('folder.add', { id, path });
       this.done = `Added ${id}. Share it with a device to start syncing.`;
       form.reset();
+      this.open = false;
       this.dispatchEvent(new CustomEvent('sl-refresh', { bubbles: true, composed: true }));
     } catch (err) {
       this.error = describeError(err, 'Adding folders');
@@ -57,7 +61,7 @@ export class AddFolderForm extends LitElement {
 
   override render() {
     return html`
-      <details>
+      <details .open=${this.open} @toggle=${(e: Event) => (this.open = (e.target as HTMLDetailsElement).open)}>
         <summary>Add a folder</summary>
         <form @submit=${this.submit} novalidate>
           <div class="field id">
@@ -72,8 +76,8 @@ export class AddFolderForm extends LitElement {
         </form>
         <p class="hint small muted">Use the same folder ID on every device that shares the folder.</p>
         ${this.error ? html`<p class="message error" role="alert">${this.error}</p>` : nothing}
-        ${this.done ? html`<p class="message ok" role="status">${this.done}</p>` : nothing}
       </details>
+      ${this.done && !this.open ? html`<p class="message ok" role="status">${this.done}</p>` : nothing}
     `;
   }
 

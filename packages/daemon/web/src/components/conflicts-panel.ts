@@ -146,7 +146,7 @@ export class ConflictsPanel extends LitElement {
                 </td>
                 <td class="size">${formatBytes(c.size)}</td>
                 <td class="time">${formatDateTime(c.mtimeMs)}</td>
-                <td class="peer mono">${c.peer || '—'}</td>
+                <td class="peer mono" title="The replica that made the conflict copy’s version">${c.peer || '—'}</td>
               </tr>`;
             })}
           </tbody>

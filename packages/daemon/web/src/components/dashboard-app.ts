@@ -4,7 +4,7 @@ import { shortId } from '../format.js';
 import { DashboardModel } from '../model.js';
 import { panelStyles } from '../theme.js';
 import { forgetToken, rememberToken, takeToken } from '../token.js';
-import type { ConflictItem, ConflictList, DaemonStatus, PeerStatus } from '../types.js';
+import type { ConflictItem, ConflictList, DaemonStatus, PairingEvent, PeerStatus } from '../types.js';
 import './conflicts-panel.js';
 import './feed-panel.js';
 import './folders-panel.js';
@@ -33,6 +33,7 @@ export class DashboardApp extends LitElement {
     conflictsTruncated: { state: true },
     loadError: { state: true },
     copied: { state: true },
+    pairingEvent: { state: true },
   };
   declare connection: ConnectionState;
   declare hasToken: boolean;
@@ -41,6 +42,7 @@ export class DashboardApp extends LitElement {
   declare conflictsTruncated: boolean;
   declare loadError: string;
   declare copied: boolean;
+  declare pairingEvent: PairingEvent | undefined;
   private readonly model = new DashboardModel();
   private client: DaemonConnection | undefined;
   private conflictsLoading: Promise<void> | undefined;
@@ -55,6 +57,7 @@ export class DashboardApp extends LitElement {
     this.conflictsTruncated = false;
     this.loadError = '';
     this.copied = false;
+    this.pairingEvent = undefined;
     this.addEventListener('sl-refresh', () => void this.loadStatus());
     this.addEventListener('sl-conflicts-changed', () => void this.loadConflicts());
     this.addEventListener('sl-token', (e) => {
@@ -89,6 +92,7 @@ export class DashboardApp extends LitElement {
   }
 
   private onEvent(name: string, data: unknown): void {
+    if (name === 'pairing') this.pairingEvent = data as PairingEvent;
     const effects = this.model.apply(name, data);
     if (effects.peers) void this.loadPeers();
     if (effects.conflicts) void this.loadConflicts();
@@ -167,6 +171,7 @@ export class DashboardApp extends LitElement {
         ${this.model.deviceId
           ? html`<div class="device small">
               <span class="muted">This device</span>
+              ${this.model.deviceName ? html`<strong>${this.model.deviceName}</strong>` : nothing}
               <code title=${this.model.deviceId} data-testid="device-id">${shortId(this.model.deviceId)}</code>
               <button class="link small" @click=${this.copyDeviceId} aria-label="Copy this device’s ID">${this.copied ? 'Copied' : 'Copy ID'}</button>
             </div>`
@@ -195,7 +200,7 @@ export class DashboardApp extends LitElement {
         </div>
         <div class="column">
           <sl-peers .peers=${this.model.peers}></sl-peers>
-          <sl-pair .api=${api}></sl-pair>
+          <sl-pair .api=${api} .event=${this.pairingEvent}></sl-pair>
           <sl-feed .entries=${this.model.feed}></sl-feed>
         </div>
       </main>

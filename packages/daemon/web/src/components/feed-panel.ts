@@ -10,6 +10,7 @@ const KIND_LABEL: Record<FeedKind, string> = {
   peer: 'Device',
   resolved: 'Resolved',
   folder: 'Folder',
+  pairing: 'Paired',
 };
 
 /** Recent changes as they happen: syncs, conflicts, problems, devices coming and going. */
@@ -84,7 +85,8 @@ export class FeedPanel extends LitElement {
         color: var(--muted);
       }
       .sync .kind,
-      .resolved .kind {
+      .resolved .kind,
+      .pairing .kind {
         color: var(--ok);
       }
       .conflict .kind {

@@ -53,12 +53,10 @@ export class FoldersPanel extends LitElement {
     return html`
       <li class="folder" data-folder=${status.id} aria-label=${`Folder ${status.id}`}>
         <div class="row">
-          <div class="title">
-            <h3>${status.id}</h3>
-            <span class="path mono" title=${status.path}>${status.path}</span>
-          </div>
+          <h3>${status.id}</h3>
           <span class="badge ${progress.tone}" data-state=${status.state}>${progress.headline}</span>
         </div>
+        <div class="path mono">${status.path}</div>
         ${progress.percent === null
           ? nothing
           : html`<div class="bar-row">
@@ -120,22 +118,18 @@ export class FoldersPanel extends LitElement {
       }
       .row {
         display: flex;
-        align-items: flex-start;
+        align-items: center;
         justify-content: space-between;
         gap: 12px;
       }
-      .title {
-        display: flex;
-        align-items: baseline;
-        gap: 10px;
+      .row h3 {
         min-width: 0;
-        flex-wrap: wrap;
+        overflow-wrap: anywhere;
       }
       .path {
-        flex: 1 1 14em;
+        margin-top: 2px;
         color: var(--muted);
         overflow-wrap: anywhere;
-        min-width: 0;
       }
       .badge {
         flex: none;

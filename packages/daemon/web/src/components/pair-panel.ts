@@ -1,16 +1,18 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { ApiCallError, describeError, UNKNOWN_METHOD, type ApiCaller } from '../connection.js';
 import { shortId } from '../format.js';
 import { panelStyles } from '../theme.js';
-import type { PairCode } from '../types.js';
+import type { PairCode, PairedPeer, PairingEvent } from '../types.js';
 
 /**
  * Pairing with a short code: one device shows a code (`pair.start`), the other types it
- * (`pair.join`); both then trust each other.
+ * (`pair.join`); both then trust each other. The daemon's `pairing` events say when the
+ * code was used, mistyped or expired.
  */
 export class PairPanel extends LitElement {
   static override properties = {
     api: { attribute: false },
+    event: { attribute: false },
     code: { state: true },
     secondsLeft: { state: true },
     busy: { state: true },
@@ -19,6 +21,8 @@ export class PairPanel extends LitElement {
     unavailable: { state: true },
   };
   declare api: ApiCaller | undefined;
+  /** The latest `pairing` event. */
+  declare event: PairingEvent | undefined;
   declare code: { code: string; expiresAtMs: number } | undefined;
   declare secondsLeft: number;
   declare busy: boolean;
@@ -30,6 +34,7 @@ export class PairPanel extends LitElement {
   constructor() {
     super();
     this.api = undefined;
+    this.event = undefined;
     this.code = undefined;
     this.secondsLeft = 0;
     this.busy = false;
@@ -41,6 +46,24 @@ export class PairPanel extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopCountdown();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('event') || !this.event) return;
+    const e = this.event;
+    if (e.state === 'paired') {
+      this.closeCode();
+      this.error = '';
+      this.done = `Paired with ${e.name || shortId(e.deviceId)}. Share a folder with it to start syncing.`;
+    } else if (e.state === 'expired' && this.code) {
+      this.closeCode();
+      this.error = 'The code expired. Show a new one to try again.';
+    } else if (e.state === 'closed' && this.code) {
+      this.closeCode();
+      this.error = `Pairing closed${e.reason ? `: ${e.reason}` : ''}. Show a new code to try again.`;
+    } else if (e.state === 'attempt-failed' && this.code) {
+      this.error = `A wrong code was typed on the other device; ${e.attemptsLeft} ${e.attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`;
+    }
   }
 
   private failed(err: unknown): void {
@@ -65,10 +88,17 @@ export class PairPanel extends LitElement {
     }
   }
 
+  private async cancel(): Promise<void> {
+    this.closeCode();
+    await this.api?.call('pair.cancel').catch(() => undefined);
+  }
+
   private async join(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
-    const code = String(new FormData(form).get('code') ?? '').trim();
+    const data = new FormData(form);
+    const code = String(data.get('code') ?? '').trim();
+    const addr = String(data.get('addr') ?? '').trim();
     if (!code) {
       this.error = 'Type the code shown on the other device.';
       return;
@@ -78,8 +108,8 @@ export class PairPanel extends LitElement {
     this.error = '';
     this.done = '';
     try {
-      const r = await this.api.call<{ deviceId?: string; name?: string } | null>('pair.join', { code });
-      const who = r?.name || (r?.deviceId ? shortId(r.deviceId) : 'the other device');
+      const peer = await this.api.call<PairedPeer | null>('pair.join', { code, ...(addr ? { addr } : {}) });
+      const who = peer?.name || (peer?.deviceId ? shortId(peer.deviceId) : 'the other device');
       this.done = `Paired with ${who}. Share a folder with it to start syncing.`;
       form.reset();
       this.dispatchEvent(new CustomEvent('sl-refresh', { bubbles: true, composed: true }));
@@ -94,10 +124,7 @@ export class PairPanel extends LitElement {
     this.stopCountdown();
     const tick = () => {
       this.secondsLeft = this.code ? Math.max(0, Math.round((this.code.expiresAtMs - Date.now()) / 1000)) : 0;
-      if (this.secondsLeft === 0) {
-        this.stopCountdown();
-        this.code = undefined;
-      }
+      if (this.secondsLeft === 0) this.closeCode();
     };
     tick();
     this.countdown = setInterval(tick, 1000);
@@ -108,6 +135,11 @@ export class PairPanel extends LitElement {
     this.countdown = undefined;
   }
 
+  private closeCode(): void {
+    this.stopCountdown();
+    this.code = undefined;
+  }
+
   private renderCode() {
     if (!this.code) return nothing;
     const m = Math.floor(this.secondsLeft / 60);
@@ -115,8 +147,8 @@ export class PairPanel extends LitElement {
     return html`
       <div class="code-box" role="status">
         <span class="small muted">Type this code on the other device</span>
-        <output class="code mono" aria-label="Pairing code">${this.code.code}</output>
-        <span class="small muted">Expires in ${m}:${s}</span>
+        <output class="code mono" aria-label="Pairing code" data-testid="pairing-code">${this.code.code}</output>
+        <span class="small muted">Expires in ${m}:${s} · <button class="link" @click=${this.cancel}>Cancel</button></span>
       </div>
     `;
   }
@@ -134,12 +166,15 @@ export class PairPanel extends LitElement {
             </p>`
           : html`
               <p class="small muted intro">Show a code here and type it on the other device, or the other way round. Both devices then trust each other.</p>
-              <button class="primary" @click=${this.showCode} ?disabled=${this.busy}>Show a pairing code</button>
-              ${this.renderCode()}
+              ${this.code ? this.renderCode() : html`<button class="primary" @click=${this.showCode} ?disabled=${this.busy}>Show a pairing code</button>`}
               <form @submit=${this.join} novalidate>
                 <div class="field">
                   <label for="pair-code">Code from the other device</label>
-                  <input id="pair-code" name="code" type="text" autocomplete="off" spellcheck="false" inputmode="text" placeholder="123-456" />
+                  <input id="pair-code" name="code" type="text" autocomplete="off" spellcheck="false" autocapitalize="none" placeholder="4-orbit-lemon-violet" />
+                </div>
+                <div class="field">
+                  <label for="pair-addr">Its address, if it is on another network (optional)</label>
+                  <input id="pair-addr" name="addr" type="text" autocomplete="off" spellcheck="false" autocapitalize="none" placeholder="/ip4/192.168.1.20/tcp/4001" />
                 </div>
                 <button type="submit" ?disabled=${this.busy}>Pair</button>
               </form>
@@ -161,24 +196,31 @@ export class PairPanel extends LitElement {
         flex-direction: column;
         align-items: center;
         gap: 4px;
-        margin: 14px 0 4px;
         padding: 12px;
         border-radius: 8px;
         background: var(--busy-soft);
+        text-align: center;
       }
       .code {
-        font-size: 1.7rem;
+        font-size: 1.35rem;
         font-weight: 600;
-        letter-spacing: 0.12em;
+        letter-spacing: 0.03em;
+        overflow-wrap: anywhere;
+      }
+      button.link {
+        border: none;
+        background: none;
+        color: var(--accent);
+        padding: 0 2px;
+        font-size: inherit;
       }
       form {
-        display: flex;
-        align-items: flex-end;
-        gap: 8px;
-        margin-top: 14px;
+        display: grid;
+        gap: 10px;
+        margin-top: 16px;
       }
-      form .field {
-        flex: 1;
+      form button {
+        justify-self: start;
       }
     `,
   ];
