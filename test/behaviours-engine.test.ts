@@ -119,8 +119,10 @@ describe('behaviours in sessions (real replicas)', function () {
   this.timeout(60_000);
   let set: ReplicaSet;
   const [A, B] = [0, 1];
+  // Injected clocks: which edit is "newer" must not depend on two scans landing in one millisecond.
+  let now = 1_000_000;
   beforeEach(async () => {
-    set = await makeReplicas(2);
+    set = await makeReplicas(2, [() => now, () => now]);
   });
   afterEach(() => set.close());
   const file = (r: number, p: string) => path.join(set.roots[r]!, p);
@@ -137,7 +139,9 @@ describe('behaviours in sessions (real replicas)', function () {
     await attachBehaviour(set.replicas[B]!.store, { behaviour: 'remote_is_master', peer: idOf(A) });
     await writeFile(file(A, 'n.txt'), 'A\n');
     await writeFile(file(B, 'n.txt'), 'B\n');
+    now += 1000;
     await set.replicas[B]!.scan();
+    now += 1000;
     await set.replicas[A]!.scan(); // A's edit is the newer one
     const report = await syncLocal(set.replicas);
     assert.equal(report.converged, true);
