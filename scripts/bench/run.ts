@@ -8,6 +8,7 @@ import type { BenchmarkModule } from './lib/benchmark.js';
 
 const BENCHMARKS: Record<string, () => Promise<BenchmarkModule>> = {
   local: () => import('./local/index.js'),
+  p2p: () => import('./p2p/index.js'),
 };
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

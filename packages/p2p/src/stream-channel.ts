@@ -1,6 +1,7 @@
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface';
 import { ChannelClosedError, ProtocolError, type Channel, type Logger } from '@syncline/engine';
-import { decodeFramePayload, encodeFrame, FrameBuffer, MAX_FRAME_BYTES } from './framing.js';
+import { Uint8ArrayList } from 'uint8arraylist';
+import { decodeFramePayload, encodeFrameParts, FrameBuffer, MAX_FRAME_BYTES } from './framing.js';
 
 /** Read ahead at most this much while nobody is waiting in receive(); then pause the stream. */
 export const READ_AHEAD_BYTES = 2 * 1024 * 1024;
@@ -111,9 +112,12 @@ export class StreamChannel implements Channel {
 
   private async write(message: unknown): Promise<void> {
     if (this.closedReason !== undefined) throw new ChannelClosedError(this.closedReason);
-    const frame = encodeFrame(message, this.maxFrameBytes);
+    const parts = encodeFrameParts(message, this.maxFrameBytes);
     try {
-      this.stream.send(frame);
+      // One send() for the whole frame, so that its parts go out in as few muxer frames as one
+      // buffer would. (Noise and yamux depend on uint8arraylist 2.x, libp2p's types on 3.x; both
+      // recognise a list by the same marker symbol and read its `bufs`.)
+      this.stream.send(parts.length === 1 ? parts[0]! : (new Uint8ArrayList(...parts) as unknown as Parameters<Stream['send']>[0]));
     } catch (err) {
       throw new ChannelClosedError(this.closedReason ?? `the stream can no longer be written (${err instanceof Error ? err.message : String(err)})`);
     }

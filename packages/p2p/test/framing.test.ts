@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Packr } from 'msgpackr';
 import { ProtocolError } from '@syncline/engine';
 import { decodeFramePayload, encodeFrame, FrameBuffer, FrameTooLargeError, MAX_FRAME_BYTES, toPlainData } from '../src/index.js';
+import { BY_REFERENCE_MIN_BYTES, encodeFrameParts } from '../src/framing.js';
 
 /** One frame as a single buffer. */
 function frameBytes(message: unknown): Uint8Array {
@@ -121,5 +122,63 @@ describe('p2p framing', () => {
     class Thing {}
     rejectsAsProtocolError(() => toPlainData([new Thing()]), /Thing/);
     assert.deepEqual(toPlainData({ a: [null, undefined, 1, 's', true, Object.create(null)] }), { a: [null, undefined, 1, 's', true, Object.create(null)] });
+  });
+
+  it('sends large byte strings by reference, as frame parts that decode exactly like one encoded buffer', () => {
+    const big = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+    const many = Array.from({ length: 20 }, (_, i) => ({ hash: `h${i}`, data: big(BY_REFERENCE_MIN_BYTES + i, i) }));
+    const messages: unknown[] = [
+      { t: 'chunks', id: 7, chunks: [{ hash: 'a'.repeat(64), data: big(300_000, 1) }, { hash: 'b', data: big(5, 2) }] },
+      { t: 'chunks', id: 2 ** 40, chunks: many },
+      [big(BY_REFERENCE_MIN_BYTES, 3), big(BY_REFERENCE_MIN_BYTES - 1, 4), 'é∑🙂'.repeat(50), -1.5, null, undefined, true, { deep: { deeper: [big(70_000, 5)] } }],
+      Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i % 3 === 0 ? big(20_000, i) : i % 3 === 1 ? undefined : `v${i}`])),
+      Buffer.from(big(100_000, 6)),
+      { noBigBytes: big(100, 7), n: 1 },
+    ];
+    for (const message of messages) {
+      const parts = encodeFrameParts(message);
+      const whole = Buffer.concat(parts);
+      assert.equal(new DataView(whole.buffer, whole.byteOffset).getUint32(0), whole.byteLength - 4);
+      assert.deepEqual(decodeFramePayload(whole.subarray(4)), decodeFramePayload(encodeFrame(message).subarray(4)));
+    }
+    const reply = messages[1] as { chunks: { data: Uint8Array }[] };
+    const parts = encodeFrameParts(reply);
+    for (const chunk of reply.chunks) assert.ok(parts.includes(chunk.data), 'a large byte string is a part of its own, not a copy');
+    assert.equal(encodeFrameParts({ t: 'prepared' }).length, 1);
+    assert.throws(() => encodeFrameParts({ data: big(200_000, 0) }, 100_000), FrameTooLargeError);
+    assert.throws(() => encodeFrameParts({ a: big(60_000, 0), b: big(60_000, 0) }, 120_000), FrameTooLargeError);
+  });
+
+  it('assembles a large frame as its pieces arrive, at any split, with frames before and after it', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const messages = [
+      { t: 'a' },
+      { t: 'chunks', id: 1, chunks: [{ hash: 'x', data: new Uint8Array(500_000).map((_, i) => i % 251) }] },
+      { t: 'b', s: 'y'.repeat(70_000) },
+      { t: 'chunks', id: 2, chunks: [{ hash: 'z', data: new Uint8Array(90_000).fill(3) }] },
+      { t: 'c' },
+    ];
+    const stream = Buffer.concat(messages.flatMap((m) => encodeFrameParts(m)));
+    for (let round = 0; round < 30; round++) {
+      const buffer = new FrameBuffer();
+      const decoded: unknown[] = [];
+      let received = 0;
+      for (let i = 0; i < stream.length; ) {
+        const n = 1 + Math.floor(random() * (round % 2 === 0 ? 5000 : 200_000));
+        const piece = stream.subarray(i, i + n);
+        buffer.push(piece);
+        i += piece.length;
+        received += piece.length;
+        for (let payload = buffer.nextFrame(MAX_FRAME_BYTES); payload; payload = buffer.nextFrame(MAX_FRAME_BYTES)) {
+          const value = decodeFramePayload(payload);
+          received -= 4 + payload.byteLength;
+          decoded.push(value);
+        }
+        assert.equal(buffer.byteLength, received, 'byteLength counts every received byte not yet handed out');
+      }
+      assert.equal(buffer.byteLength, 0);
+      assert.deepEqual(decoded, messages);
+    }
   });
 });

@@ -41,9 +41,10 @@ class ChangedLocally extends Error {}
 
 const YIELD_EVERY = 256;
 
+/** lstat, null when nothing is there (without the cost of an exception for the common ENOENT). */
 function lstatOrNull(p: string): Stats | null {
   try {
-    return lstatSync(p);
+    return lstatSync(p, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }
@@ -70,7 +71,10 @@ export async function applyTargets(
   const entries: IndexEntry[] = [];
   const safeDirs = new Set<string>();
   const current = new Map<string, Stats | null>();
-  const abs = (rel: string) => path.join(root, rel);
+  const abs = (rel: string) => `${root}/${rel}`;
+  /** Directories whose entries changed: what must be fsynced where syncfs is unavailable. */
+  const touchedDirs = new Set<string>();
+  const touched = (rel: string) => touchedDirs.add(path.dirname(abs(rel)));
   const fail = (p: string, err: unknown) => {
     failed.add(p);
     const changed = err instanceof ChangedLocally;
@@ -101,7 +105,10 @@ export async function applyTargets(
     for (const a of ancestorPaths(rel)) {
       if (safeDirs.has(a)) continue;
       const st = lstatOrNull(abs(a));
-      if (!st) mkdirSync(abs(a));
+      if (!st) {
+        mkdirSync(abs(a));
+        touched(a);
+      }
       else if (!st.isDirectory()) throw new ChangedLocally(`${a} is not a directory, so ${rel} cannot be written`);
       safeDirs.add(a);
     }
@@ -121,12 +128,14 @@ export async function applyTargets(
     if (oldKind === 'dir') {
       try {
         rmdirSync(abs(p));
+        touched(p);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOTEMPTY') throw new ChangedLocally(`${p} still holds files that were not synced, so the directory was kept`);
         throw err;
       }
     } else {
       trash.move(p);
+      touched(p);
     }
     current.set(p, null);
     if (t.record.deleted) entries.push({ record: t.record, stat: null });
@@ -157,7 +166,10 @@ export async function applyTargets(
     const st = current.get(p) ?? null;
     const target = abs(p);
     if (r.kind === 'dir') {
-      if (!st) mkdirSync(target, { mode: r.mode & 0o777 || 0o755 });
+      if (!st) {
+        mkdirSync(target, { mode: r.mode & 0o777 || 0o755 });
+        touched(p);
+      }
       safeDirs.add(p);
       entries.push({ record: r, stat: null });
       return;
@@ -172,6 +184,7 @@ export async function applyTargets(
       symlinkSync(r.target, tmp);
       if (st) trash.keep(p);
       renameSync(tmp, target);
+      touched(p);
       entries.push({ record: r, stat: stampOf(lstatSync(target)) });
       return;
     }
@@ -193,6 +206,7 @@ export async function applyTargets(
       trash.keep(p);
     }
     renameSync(source, target);
+    touched(p);
     entries.push({ record: r, stat: stampOf(lstatSync(target)) });
   };
 
@@ -216,7 +230,7 @@ export async function applyTargets(
   await run(ordered.filter((t) => t.record.kind !== 'dir'), createOne);
 
   // Renames and new directories are durable before the index says they happened.
-  if (options.fsync !== false && entries.length > 0) await flushFileSystem(root, []);
+  if (options.fsync !== false && entries.length > 0) await flushFileSystem(root, [...touchedDirs]);
   const committed = await store.commit(entries);
   return { committed, problems, failed };
 }

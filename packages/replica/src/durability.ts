@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { open } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
 import { forEachLimit } from './concurrency.js';
 
 let syncfsWorks: boolean | undefined;
@@ -7,19 +8,19 @@ let syncfsWorks: boolean | undefined;
 /**
  * Makes everything written under `dir` durable. One `sync -f` (syncfs(2) on the file system
  * holding dir) replaces thousands of per-file fsyncs; where that is unavailable, each listed
- * file is fsynced instead.
+ * path (files, and the directories whose entries changed) is fsynced instead.
  */
-export async function flushFileSystem(dir: string, files: readonly string[]): Promise<void> {
+export async function flushFileSystem(dir: string, paths: readonly string[]): Promise<void> {
   if (syncfsWorks !== false) {
-    const ok = await new Promise<boolean>((resolve) => execFile('sync', ['-f', dir], (err) => resolve(!err)));
+    const ok = await syncFileSystemOf(dir);
     if (ok) {
       syncfsWorks = true;
       return;
     }
     syncfsWorks = false;
   }
-  await forEachLimit(files, 16, async (f) => {
-    const fh = await open(f, 'r').catch(() => undefined);
+  await forEachLimit(paths, 16, async (p) => {
+    const fh = await open(p, 'r').catch(() => undefined);
     if (!fh) return;
     try {
       await fh.sync();
@@ -34,4 +35,79 @@ export async function flushFileSystem(dir: string, files: readonly string[]): Pr
 /** Yields to the event loop; long synchronous loops call it every few hundred items. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs `sync -f dir`. Node has no syncfs binding, and spawning a child from a process that
+ * holds a few hundred MB costs milliseconds of page-table copying each time, so one small
+ * shell started once runs every `sync -f` (it exits when this process closes its stdin).
+ * A path holding a newline, which the shell's line protocol cannot carry, gets its own child.
+ */
+function syncFileSystemOf(dir: string): Promise<boolean> {
+  if (dir.includes('\n')) return runSyncOnce(dir);
+  helper ??= startHelper();
+  return helper ? helper.sync(dir) : runSyncOnce(dir);
+}
+
+function runSyncOnce(dir: string): Promise<boolean> {
+  return new Promise<boolean>((resolve) => execFile('sync', ['-f', dir], (err) => resolve(!err)));
+}
+
+interface SyncHelper {
+  sync(dir: string): Promise<boolean>;
+}
+
+let helper: SyncHelper | undefined | null;
+
+const HELPER_SCRIPT = 'while IFS= read -r d; do if sync -f -- "$d" 2>/dev/null; then echo 0; else echo 1; fi; done';
+
+/** The long-lived `sync -f` runner, or null if no shell can be started. */
+function startHelper(): SyncHelper | null {
+  let child: ChildProcessByStdio<Writable, Readable, null>;
+  try {
+    child = spawn('/bin/sh', ['-c', HELPER_SCRIPT], { cwd: '/', stdio: ['pipe', 'pipe', 'ignore'] });
+  } catch {
+    return null;
+  }
+  const waiting: { dir: string; resolve: (ok: boolean) => void }[] = [];
+  let dead = false;
+  let pendingOutput = '';
+  // Idle, the helper must not keep this process alive; with a request out, it must.
+  const handles = [child, child.stdin, child.stdout] as unknown as { ref(): void; unref(): void }[];
+  const setActive = (active: boolean) => {
+    for (const handle of handles) {
+      if (active) handle.ref();
+      else handle.unref();
+    }
+  };
+  const die = () => {
+    if (dead) return;
+    dead = true;
+    helper = undefined; // the next flush starts a new one
+    for (const { dir, resolve } of waiting.splice(0)) void runSyncOnce(dir).then(resolve);
+  };
+  child.on('error', die);
+  child.on('exit', die);
+  child.stdin.on('error', die);
+  child.stdout.setEncoding('latin1');
+  child.stdout.on('data', (text: string) => {
+    pendingOutput += text;
+    for (let nl = pendingOutput.indexOf('\n'); nl >= 0; nl = pendingOutput.indexOf('\n')) {
+      const line = pendingOutput.slice(0, nl);
+      pendingOutput = pendingOutput.slice(nl + 1);
+      waiting.shift()?.resolve(line === '0');
+    }
+    if (waiting.length === 0) setActive(false);
+  });
+  setActive(false);
+  return {
+    sync(dir: string): Promise<boolean> {
+      if (dead) return runSyncOnce(dir);
+      return new Promise<boolean>((resolve) => {
+        waiting.push({ dir, resolve });
+        setActive(true);
+        child.stdin.write(`${dir}\n`);
+      });
+    },
+  };
 }

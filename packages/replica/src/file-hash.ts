@@ -83,6 +83,15 @@ export class FileChangedError extends SynclineError {
   }
 }
 
+/** What a hash result keeps of an fstat (a plain object, so that it can come from a worker thread). */
+export interface FileStat {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+  readonly mode: number;
+}
+
 /** A file's hashes, with the file's fstat taken right after reading it. */
 export interface HashedFile extends FileHash {
   /**
@@ -90,7 +99,7 @@ export interface HashedFile extends FileHash {
    * (same inode, size and times), the content hashed is the content that lstat
    * describes; otherwise the file changed or was replaced meanwhile.
    */
-  readonly stat: Stats;
+  readonly stat: FileStat;
 }
 
 /** Never follow a link that replaced the file since it was stat'ed; never block opening a FIFO. */

@@ -12,9 +12,10 @@ import {
   type EntryKind,
   type FileRecord,
 } from '@syncline/core';
-import type { IndexEntry, StatStamp, Store } from '@syncline/store';
+import type { IndexEntry, PathStamp, StatStamp, Store } from '@syncline/store';
 import type { ReplicaClock } from './clock.js';
-import { hashFile as hashFileFromDisk, sha256Hex, type FileHash, type HashedFile } from './file-hash.js';
+import { hashFile as hashFileFromDisk, sha256Hex, SYNC_READ_LIMIT, type FileHash, type FileStat, type HashedFile } from './file-hash.js';
+import { workerPool } from './worker-pool.js';
 import { IGNORE_FILE, loadIgnoreRules, type IgnoreRules } from './ignore-rules.js';
 import { errorCode, kindOf, nameProblem, nodeWalkFs, normalizedPath, sameStamp, statStamp, type WalkFs } from './walk.js';
 
@@ -35,8 +36,10 @@ export interface ScanProgress {
 }
 
 export interface ScanResult {
-  /** Records that got a new sequence number, as committed. */
+  /** Records that got a new sequence number, as committed: the first MAX_CHANGED_LISTED of them. */
   readonly changed: FileRecord[];
+  /** How many records got a new sequence number. */
+  readonly changedCount: number;
   readonly problems: ScanProblem[];
   /** Entries looked at on disk (ignored paths and `.syncline` not counted). */
   readonly entries: number;
@@ -52,7 +55,10 @@ export interface ScanOptions {
   readonly paths?: readonly string[];
   /** Called at most every 100 ms, and once at the end. */
   readonly onProgress?: (progress: ScanProgress) => void;
-  /** Files hashed at the same time (default 8). */
+  /**
+   * With `hashFile`, files hashed at the same time (default 8). The default hashing reads
+   * small files on this thread, one at a time, and big ones on worker threads.
+   */
   readonly concurrency?: number;
   /** Entries per store commit, to bound memory on huge trees (default 10,000). */
   readonly batchSize?: number;
@@ -75,7 +81,16 @@ export class ReplicaRootError extends SynclineError {
 }
 
 const DEFAULT_CONCURRENCY = 8;
-const DEFAULT_BATCH_SIZE = 10_000;
+const DEFAULT_BATCH_SIZE = 1_000;
+/** ScanResult.changed lists at most this many records (a first scan of a big tree changes every path). */
+export const MAX_CHANGED_LISTED = 1000;
+/** Files the walk queues before it stops to hash them, so memory stays flat on huge trees. */
+const HASH_QUEUE_FILES = 1000;
+const HASH_QUEUE_BYTES = 256 * 1024 * 1024;
+/** Files at least this big are hashed on worker threads (smaller ones are quicker to read here). */
+const OFF_THREAD_MIN_BYTES = SYNC_READ_LIMIT;
+/** Vanished paths whose records are read at once to write their tombstones. */
+const TOMBSTONE_READ_BATCH = 1000;
 /** Synchronous walking and small-file hashing give the event loop a turn this often. */
 const YIELD_AFTER_MS = 20;
 const PROGRESS_INTERVAL_MS = 100;
@@ -94,10 +109,11 @@ const CHANGED_WHILE_READING = new Set([
 
 interface HashJob {
   readonly path: string;
-  /** From the walk's lstat (the Stats object itself is not kept: first scans queue a job per file). */
+  /** From the walk's lstat (the Stats object itself is not kept). */
   readonly stamp: StatStamp;
-  /** The live record the file had, if any (tombstones count as none for comparison, not for the vector). */
-  readonly previous: IndexEntry | undefined;
+  /** Whether the store holds an entry for the path; it is read just before hashing. */
+  readonly stored: boolean;
+  previous?: IndexEntry;
 }
 
 /**
@@ -127,17 +143,84 @@ function checkRoot(root: string): void {
   if (!meta?.isDirectory()) throw new ReplicaRootError(root, `it has no ${META_DIR} directory`);
 }
 
+/**
+ * The stored stamps of the scanned scope, read in path order alongside a walk in the same
+ * order (a merge join), so that memory does not grow with the size of the index.
+ */
+class StampCursor {
+  private batch: readonly PathStamp[] = [];
+  private index = 0;
+  private exhausted = false;
+  private readonly source: AsyncIterator<readonly PathStamp[]>;
+
+  constructor(
+    stamps: AsyncIterable<readonly PathStamp[]>,
+    /** Receives every stamp passed over without being taken. */
+    private readonly passed: (stamp: PathStamp) => void,
+  ) {
+    this.source = stamps[Symbol.asyncIterator]();
+  }
+
+  /** The stored stamp of `relPath`, or undefined; paths must be asked for in increasing UTF-16 order. */
+  async take(relPath: string): Promise<PathStamp | undefined> {
+    for (;;) {
+      while (this.index < this.batch.length) {
+        const stamp = this.batch[this.index] as PathStamp;
+        if (stamp.path > relPath) return undefined;
+        this.index++;
+        if (stamp.path === relPath) return stamp;
+        this.passed(stamp);
+      }
+      if (!(await this.refill())) return undefined;
+    }
+  }
+
+  /** Passes over every stamp left. */
+  async finish(): Promise<void> {
+    do {
+      while (this.index < this.batch.length) this.passed(this.batch[this.index++] as PathStamp);
+    } while (await this.refill());
+  }
+
+  async close(): Promise<void> {
+    await this.source.return?.();
+  }
+
+  private async refill(): Promise<boolean> {
+    if (this.exhausted) return false;
+    const next = await this.source.next();
+    if (next.done) {
+      this.exhausted = true;
+      return false;
+    }
+    this.batch = next.value;
+    this.index = 0;
+    return true;
+  }
+}
+
+/** A directory being listed: its entries in UTF-16 order, and the subdirectories waiting for their turn. */
+interface DirFrame {
+  readonly dir: string;
+  readonly names: string[];
+  next: number;
+  /** Names of subdirectories to enter, sorted by `name + '/'`, the order of their contents' paths. */
+  readonly subdirs: string[];
+}
+
 class Scan {
   private readonly fs: WalkFs;
   private readonly hashFile: (absPath: string, expectedSize: number) => Promise<HashedFile>;
   private readonly batchSize: number;
-  /** Stored entries in the scanned scope that have not been visited yet; what is left at the end vanished. */
-  private readonly unvisited = new Map<string, IndexEntry>();
   /** Paths whose subtree was not looked at (unreadable directories…): never tombstoned. */
   private readonly protectedPaths = new Set<string>();
-  private readonly hashJobs: HashJob[] = [];
+  /** Stored live paths the walk passed without finding them on disk: tombstones, unless protected meanwhile. */
+  private readonly vanished: string[] = [];
+  private hashJobs: HashJob[] = [];
+  private hashJobBytes = 0;
   private readonly problems: ScanProblem[] = [];
   private readonly changed: FileRecord[] = [];
+  private changedCount = 0;
   private batch: IndexEntry[] = [];
   private commits: Promise<void> = Promise.resolve();
   private queuedCommits = 0;
@@ -156,23 +239,28 @@ class Scan {
     private readonly options: ScanOptions,
   ) {
     this.fs = { ...nodeWalkFs, ...options.fs };
-    this.hashFile = options.hashFile ?? hashFileFromDisk;
+    this.hashFile = options.hashFile ?? ((absPath, expectedSize) => this.hashFromDisk(absPath, expectedSize));
     this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   }
 
   async run(): Promise<ScanResult> {
     const scopes = this.options.paths ? this.resolveScopes(this.options.paths) : null;
     if (scopes === null) {
-      for await (const entry of this.store.entries()) this.unvisited.set(entry.record.path, entry);
-      await this.walk(['']);
+      await this.withCursor(this.store.stamps(), (cursor) => this.walkBelow('', cursor));
     } else {
       await this.scanScopes(scopes);
     }
-    await this.hashFiles();
-    this.tombstoneVanished();
+    await this.hashQueued();
+    await this.tombstoneVanished();
     await this.flush();
     this.options.onProgress?.({ files: this.entries, bytes: this.bytesHashed });
-    return { changed: this.changed, problems: this.problems, entries: this.entries, bytesHashed: this.bytesHashed };
+    return {
+      changed: this.changed,
+      changedCount: this.changedCount,
+      problems: this.problems,
+      entries: this.entries,
+      bytesHashed: this.bytesHashed,
+    };
   }
 
   private abs(relPath: string): string {
@@ -227,56 +315,94 @@ class Scan {
   }
 
   private async scanScopes(scopes: readonly string[]): Promise<void> {
+    // Ancestors are looked at but not descended into: they only need a record.
     const ancestors = [...new Set(scopes.flatMap((scope) => ancestorPaths(scope)))].sort(comparePaths);
     const stored = await this.store.getMany(ancestors);
-    stored.forEach((entry) => entry && this.unvisited.set(entry.record.path, entry));
-    for (const scope of scopes) {
-      for await (const entry of this.store.entries({ under: scope })) this.unvisited.set(entry.record.path, entry);
+    for (const [i, ancestor] of ancestors.entries()) {
+      const entry = stored[i];
+      await this.visit(ancestor, path.posix.basename(ancestor), entry && stampOfEntry(entry));
     }
-    // Ancestors are looked at but not descended into: they only need a record.
-    for (const ancestor of ancestors) this.visit(ancestor, path.posix.basename(ancestor), null);
-    const stack: string[] = [];
-    for (const scope of scopes) this.visit(scope, path.posix.basename(scope), stack);
-    await this.walk(stack);
+    for (const scope of scopes) {
+      await this.withCursor(this.store.stamps({ under: scope }), async (cursor) => {
+        if (await this.visit(scope, path.posix.basename(scope), await cursor.take(scope))) await this.walkBelow(scope, cursor);
+      });
+    }
   }
 
-  /** Depth-first walk below the directories on `stack` (relative paths, '' for the root). */
-  private async walk(stack: string[]): Promise<void> {
+  /** Runs a walk against the stamps of its scope; what the walk never reaches is passed over at the end. */
+  private async withCursor(stamps: AsyncIterable<readonly PathStamp[]>, walk: (cursor: StampCursor) => Promise<void>): Promise<void> {
+    const cursor = new StampCursor(stamps, (stamp) => this.passedOver(stamp));
+    try {
+      await walk(cursor);
+      await cursor.finish();
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /**
+   * Walks below `dir` (relative, '' for the root) in UTF-16 path order, the store's order:
+   * a directory's entries sorted by name, each subdirectory's contents at the place of
+   * `name/` among them ('a', 'a.txt', 'a/x', 'a0').
+   */
+  private async walkBelow(dir: string, cursor: StampCursor): Promise<void> {
+    const stack: DirFrame[] = [];
+    this.enter(dir, stack);
     while (stack.length > 0) {
-      const dir = stack.pop() as string;
-      let names: string[];
-      try {
-        names = this.fs.readdir(this.abs(dir));
-      } catch (err) {
-        const code = errorCode(err);
-        const vanished = code === 'ENOENT' || code === 'ENOTDIR';
-        this.protectedPaths.add(dir);
-        this.problem(
-          dir,
-          vanished ? 'changed-during-scan' : 'unreadable-dir',
-          vanished
-            ? 'directory was removed or replaced while scanning; it will be looked at again on the next scan'
-            : `cannot list directory (${code}); nothing below it is synced or deleted until it can be read`,
-        );
+      const frame = stack[stack.length - 1] as DirFrame;
+      const name = frame.names[frame.next];
+      const subdir = frame.subdirs[0];
+      if (subdir !== undefined && (name === undefined || `${subdir}/` < name)) {
+        frame.subdirs.shift();
+        this.enter(childPath(frame.dir, subdir), stack);
         continue;
       }
-      for (const name of names) {
-        if (dir === '' && name === META_DIR) continue;
-        this.visit(dir === '' ? name : `${dir}/${name}`, name, stack);
+      if (name === undefined) {
+        stack.pop();
+        continue;
       }
+      frame.next++;
+      if (frame.dir === '' && name === META_DIR) continue;
+      const relPath = childPath(frame.dir, name);
+      if (await this.visit(relPath, name, await cursor.take(relPath))) insertSubdir(frame.subdirs, name);
+      if (this.hashJobs.length >= HASH_QUEUE_FILES || this.hashJobBytes >= HASH_QUEUE_BYTES) await this.hashQueued();
       await this.backPressure();
       if (this.dueForYield()) await nextTurn();
     }
   }
 
-  /** Looks at one path found on disk; directories are pushed on `stack` unless it is null. */
-  private visit(relPath: string, name: string, stack: string[] | null): void {
+  /** Lists a directory onto the walk's stack; an unreadable one is reported and protected. */
+  private enter(dir: string, stack: DirFrame[]): void {
+    let names: string[];
+    try {
+      names = this.fs.readdir(this.abs(dir));
+    } catch (err) {
+      const code = errorCode(err);
+      const vanished = code === 'ENOENT' || code === 'ENOTDIR';
+      this.protectedPaths.add(dir);
+      this.problem(
+        dir,
+        vanished ? 'changed-during-scan' : 'unreadable-dir',
+        vanished
+          ? 'directory was removed or replaced while scanning; it will be looked at again on the next scan'
+          : `cannot list directory (${code}); nothing below it is synced or deleted until it can be read`,
+      );
+      return;
+    }
+    stack.push({ dir, names: names.sort(), next: 0, subdirs: [] });
+  }
+
+  /**
+   * Looks at one path found on disk, given its stored stamp; returns true for a
+   * directory the walk should enter.
+   */
+  private async visit(relPath: string, name: string, stored: PathStamp | undefined): Promise<boolean> {
     const badName = nameProblem(relPath, name);
     if (badName !== undefined) {
       this.problem(relPath, 'invalid-name', badName);
       const normalized = normalizedPath(relPath);
       if (normalized !== undefined) this.protectedPaths.add(normalized);
-      return;
+      return false;
     }
     let st: Stats | undefined;
     try {
@@ -284,30 +410,32 @@ class Scan {
     } catch (err) {
       this.protectedPaths.add(relPath);
       this.problem(relPath, 'unreadable', `cannot stat (${errorCode(err)}); its last scanned version is kept`);
-      return;
+      return false;
     }
-    if (!st) return; // removed since it was listed: its record, if any, becomes a tombstone
+    if (!st) {
+      // Removed since it was listed: its record, if any, becomes a tombstone.
+      if (stored) this.passedOver(stored);
+      return false;
+    }
     const kind = kindOf(st);
-    if (this.rules.ignores(relPath, kind === 'dir')) return;
+    if (this.rules.ignores(relPath, kind === 'dir')) return false;
 
     this.entries++;
-    const previous = this.unvisited.get(relPath);
-    if (previous) this.unvisited.delete(relPath);
-    const live = previous && !previous.record.deleted ? previous : undefined;
-
+    const live = stored && !stored.deleted ? stored : undefined;
     if (kind === undefined) {
       this.problem(relPath, 'special-file', 'not a regular file, directory or symlink (FIFO, socket or device); skipped');
-      return;
+      return false;
     }
     if (kind === 'dir') {
-      if (live?.record.kind !== 'dir') this.emitNew(this.draft(relPath, 'dir', st, EMPTY_CONTENT), st, previous);
-      stack?.push(relPath);
-      return;
+      if (live?.kind !== 'dir') this.emitNew(this.draft(relPath, 'dir', st, EMPTY_CONTENT), st, await this.previous(stored));
+      return true;
     }
-    if (live?.record.kind === kind && sameStamp(live.stat, st)) return;
+    if (live?.kind === kind && sameStamp(live.stat, st)) return false;
     if (kind === 'file') {
-      this.hashJobs.push({ path: relPath, stamp: statStamp(st), previous });
-      return;
+      const stamp = statStamp(st);
+      this.hashJobs.push({ path: relPath, stamp, stored: stored !== undefined });
+      this.hashJobBytes += stamp.size;
+      return false;
     }
     let target: string;
     try {
@@ -315,13 +443,49 @@ class Scan {
     } catch (err) {
       this.protectedPaths.add(relPath);
       this.problem(relPath, 'unreadable', `cannot read the link (${errorCode(err)}); its last scanned version is kept`);
-      return;
+      return false;
     }
-    this.settle(this.draft(relPath, 'symlink', st, { hash: sha256Hex(target), size: Buffer.byteLength(target), chunks: [], target }), st, previous);
+    const content = { hash: sha256Hex(target), size: Buffer.byteLength(target), chunks: [], target };
+    this.settle(this.draft(relPath, 'symlink', st, content), st, await this.previous(stored));
+    return false;
   }
 
-  private async hashFiles(): Promise<void> {
+  /** The whole stored entry behind a stamp (needed only when a new record is written). */
+  private async previous(stored: PathStamp | undefined): Promise<IndexEntry | undefined> {
+    if (!stored) return undefined;
+    const [entry] = await this.store.getMany([stored.path]);
+    return entry;
+  }
+
+  /** A stored path not found on disk; protection is checked again at the end (it may come later in the walk). */
+  private passedOver(stamp: PathStamp): void {
+    if (stamp.deleted || this.isProtected(stamp.path) || this.rules.ignores(stamp.path, stamp.kind === 'dir')) return;
+    this.vanished.push(stamp.path);
+  }
+
+  /** Hashes the files queued by the walk (a bounded number at a time, so memory stays flat). */
+  private async hashQueued(): Promise<void> {
     const jobs = this.hashJobs;
+    if (jobs.length === 0) return;
+    this.hashJobs = [];
+    this.hashJobBytes = 0;
+    const withPrevious = jobs.filter((job) => job.stored);
+    const entries = await this.store.getMany(withPrevious.map((job) => job.path));
+    withPrevious.forEach((job, i) => (job.previous = entries[i]));
+
+    if (this.options.hashFile) {
+      await this.runHashJobs(jobs, this.options.concurrency ?? DEFAULT_CONCURRENCY);
+      return;
+    }
+    // Big files go to worker threads, a few at a time, while this thread reads the small ones.
+    const offThread = jobs.filter((job) => job.stamp.size >= OFF_THREAD_MIN_BYTES);
+    if (offThread.length === 0) return this.runHashJobs(jobs, 1);
+    const onThread = jobs.filter((job) => job.stamp.size < OFF_THREAD_MIN_BYTES);
+    await Promise.all([this.runHashJobs(onThread, 1), this.runHashJobs(offThread, 2 * workerPool().size)]);
+  }
+
+  /** Hashes `jobs` with at most `concurrency` at a time. */
+  private async runHashJobs(jobs: HashJob[], concurrency: number): Promise<void> {
     let next = 0;
     let failed = false;
     const worker = async (): Promise<void> => {
@@ -340,8 +504,13 @@ class Scan {
         if (this.pause) await this.pause;
       }
     };
-    const workers = Math.max(1, Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, jobs.length));
+    const workers = Math.max(1, Math.min(concurrency, jobs.length));
     await Promise.all(Array.from({ length: workers }, worker));
+  }
+
+  /** The default way to hash: small files on this thread, synchronously; big ones on worker threads. */
+  private hashFromDisk(absPath: string, expectedSize: number): Promise<HashedFile> {
+    return expectedSize >= OFF_THREAD_MIN_BYTES ? workerPool().hashFile(absPath, expectedSize) : hashFileFromDisk(absPath, expectedSize);
   }
 
   /** Hashes a file and checks it did not change meanwhile (one retry). */
@@ -378,7 +547,7 @@ class Scan {
   }
 
   /** Emits a new record if the draft differs on disk from the live record, else refreshes the stat stamp only. */
-  private settle(draft: FileRecord, st: Stats, previous: IndexEntry | undefined): void {
+  private settle(draft: FileRecord, st: FileStat, previous: IndexEntry | undefined): void {
     const live = previous && !previous.record.deleted ? previous : undefined;
     if (live && sameOnDisk(live.record, draft)) {
       this.emit({ record: live.record, stat: statStamp(st) });
@@ -387,7 +556,7 @@ class Scan {
     this.emitNew(draft, st, previous);
   }
 
-  private emitNew(draft: FileRecord, st: Stats | null, previous: IndexEntry | undefined): void {
+  private emitNew(draft: FileRecord, st: FileStat | null, previous: IndexEntry | undefined): void {
     const record: FileRecord = {
       ...draft,
       version: bumpVector(previous?.record.version ?? {}, this.store.replicaId),
@@ -399,7 +568,7 @@ class Scan {
   }
 
   /** A record for what is on disk, without version or timestamp yet. */
-  private draft(relPath: string, kind: EntryKind, st: Stats, content: Content): FileRecord {
+  private draft(relPath: string, kind: EntryKind, st: FileStat, content: Content): FileRecord {
     return {
       path: relPath,
       kind,
@@ -418,19 +587,20 @@ class Scan {
   }
 
   /** Live records in scope that were not found: tombstones, deepest first, except what was not looked at. */
-  private tombstoneVanished(): void {
-    const gone: IndexEntry[] = [];
-    for (const [relPath, entry] of this.unvisited) {
-      if (entry.record.deleted || this.isProtected(relPath)) continue;
-      if (this.rules.ignores(relPath, entry.record.kind === 'dir')) continue;
-      gone.push(entry);
+  private async tombstoneVanished(): Promise<void> {
+    const gone = this.vanished.filter((p) => !this.isProtected(p));
+    this.vanished.length = 0;
+    gone.sort((a, b) => comparePaths(b, a));
+    for (let i = 0; i < gone.length; i += TOMBSTONE_READ_BATCH) {
+      const entries = await this.store.getMany(gone.slice(i, i + TOMBSTONE_READ_BATCH));
+      for (const entry of entries) {
+        if (!entry || entry.record.deleted) continue;
+        const { record } = entry;
+        const tombstone: FileRecord = { ...record, deleted: true, hash: '', chunks: [], size: 0, target: '', version: {} };
+        this.emitNew(tombstone, null, { record, stat: null });
+      }
+      await this.backPressure();
     }
-    gone.sort((a, b) => comparePaths(b.record.path, a.record.path));
-    for (const { record } of gone) {
-      const tombstone: FileRecord = { ...record, deleted: true, hash: '', chunks: [], size: 0, target: '', version: {} };
-      this.emitNew(tombstone, null, { record, stat: null });
-    }
-    this.unvisited.clear();
   }
 
   private isProtected(relPath: string): boolean {
@@ -458,7 +628,9 @@ class Scan {
         const written = await this.store.commit(entries, { meta: { hlc: this.clock.current } });
         this.queuedCommits--;
         written.forEach((record, i) => {
-          if (entries[i]?.record.seq === 0) this.changed.push(record);
+          if (entries[i]?.record.seq !== 0) return;
+          this.changedCount++;
+          if (this.changed.length < MAX_CHANGED_LISTED) this.changed.push(record);
         });
       });
       this.commits.catch(() => undefined);
@@ -492,6 +664,22 @@ class Scan {
     this.lastProgressAt = now;
     onProgress({ files: this.entries, bytes: this.bytesHashed });
   }
+}
+
+function childPath(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+
+/** Inserts a subdirectory name keeping the list sorted by `name + '/'`. */
+function insertSubdir(subdirs: string[], name: string): void {
+  const key = `${name}/`;
+  let i = subdirs.length;
+  while (i > 0 && key < `${subdirs[i - 1]}/`) i--;
+  subdirs.splice(i, 0, name);
+}
+
+function stampOfEntry({ record, stat }: IndexEntry): PathStamp {
+  return { path: record.path, kind: record.kind, deleted: record.deleted, stat };
 }
 
 interface Content {

@@ -4,10 +4,12 @@ import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { FileRecord } from '@syncline/core';
 import type { Store } from '@syncline/store';
 import { readVerified, sha256, type ChunkRequest } from './chunk-reader.js';
+import { sha256Hex } from './file-hash.js';
 import { forEachLimit } from './concurrency.js';
 import { flushFileSystem, yieldToEventLoop } from './durability.js';
 import type { ApplyProblem } from './errors.js';
 import { ensureTmpDir, partialPath, tmpDir } from './tmp.js';
+import { workerPool } from './worker-pool.js';
 
 /** Fetches chunks from the other replica; chunks it cannot serve are absent from the map. */
 export type ChunkSource = (requests: readonly ChunkRequest[]) => Promise<Map<string, Uint8Array>>;
@@ -66,14 +68,14 @@ export async function prepareFiles(
   const problems: ApplyProblem[] = [];
   const small = records.filter((r) => r.size <= SMALL_FILE_MAX);
   const large = records.filter((r) => r.size > SMALL_FILE_MAX);
-  for (let i = 0; i < small.length; ) {
-    const batch: FileRecord[] = [];
-    let bytes = 0;
-    while (i < small.length && batch.length < BATCH_FILES && (batch.length === 0 || bytes < BATCH_BYTES)) {
-      bytes += small[i]!.size;
-      batch.push(small[i++]!);
-    }
-    await prepareSmallBatch(root, store, batch, source, stats, prepared, problems);
+  const batches = smallFileBatches(small);
+  let fetching = batches.length > 0 ? fetchSmallBatch(root, store, batches[0]!, source, stats) : undefined;
+  for (let i = 0; i < batches.length; i++) {
+    const fetched = await fetching!;
+    // The other side reads the next batch (on its worker threads) while this one is written.
+    fetching = i + 1 < batches.length ? prefetch(fetchSmallBatch(root, store, batches[i + 1]!, source, stats)) : undefined;
+    writeSmallBatch(root, batches[i]!, fetched, stats, prepared, problems);
+    workerPool().recycle(fetched.data.values());
     await yieldToEventLoop();
   }
   await forEachLimit(large, 2, async (record) => {
@@ -95,17 +97,35 @@ const unavailable = (path: string): ApplyProblem => ({
   message: `the other replica could not supply all of ${path} (it changed there, or is unreadable); it will be retried`,
 });
 
-async function prepareSmallBatch(
-  root: string,
-  store: Store,
-  batch: readonly FileRecord[],
-  source: ChunkSource,
-  stats: TransferStats,
-  prepared: Map<string, string>,
-  problems: ApplyProblem[],
-): Promise<void> {
+function smallFileBatches(small: readonly FileRecord[]): FileRecord[][] {
+  const batches: FileRecord[][] = [];
+  for (let i = 0; i < small.length; ) {
+    const batch: FileRecord[] = [];
+    let bytes = 0;
+    while (i < small.length && batch.length < BATCH_FILES && (batch.length === 0 || bytes < BATCH_BYTES)) {
+      bytes += small[i]!.size;
+      batch.push(small[i++]!);
+    }
+    batches.push(batch);
+  }
+  return batches;
+}
+
+/** A fetch started ahead of its turn: a failure surfaces when it is awaited, not as an unhandled rejection before. */
+function prefetch<T>(fetch: Promise<T>): Promise<T> {
+  fetch.catch(() => undefined);
+  return fetch;
+}
+
+interface FetchedChunks {
+  readonly data: Map<string, Uint8Array>;
+  /** Hashes that had to come from the other replica (the rest was found here). */
+  readonly fetched: ReadonlySet<string>;
+}
+
+/** Every chunk of a batch of small files: from this replica where it lies here, else from the other one. */
+async function fetchSmallBatch(root: string, store: Store, batch: readonly FileRecord[], source: ChunkSource, stats: TransferStats): Promise<FetchedChunks> {
   const requests = batch.flatMap(requestsFor);
-  const singleChunkFiles = new Set(batch.filter((r) => r.chunks.length === 1).map((r) => r.hash));
   const data = new Map<string, Uint8Array>();
   const local = await store.findChunks(requests.map((r) => r.hash));
   for (const [hash, locations] of local) {
@@ -117,26 +137,35 @@ async function prepareSmallBatch(
   if (missing.size > 0) {
     const fetched = await source([...missing.values()]);
     for (const [hash, d] of fetched) {
-      if (!missing.has(hash)) continue;
-      // A whole one-chunk file is verified below by its file hash, which is the chunk hash.
-      if (!singleChunkFiles.has(hash) && sha256(d) !== hash) continue;
+      // Not hashed one by one: each file is verified below by its own hash, which covers them.
+      if (missing.get(hash)?.size !== d.length) continue;
       data.set(hash, d);
       stats.bytesTransferred += d.length;
     }
   }
+  return { data, fetched: new Set(missing.keys()) };
+}
+
+/** Assembles, verifies and writes each file of the batch into tmp (synchronous calls: many small files). */
+function writeSmallBatch(
+  root: string,
+  batch: readonly FileRecord[],
+  { data, fetched }: FetchedChunks,
+  stats: TransferStats,
+  prepared: Map<string, string>,
+  problems: ApplyProblem[],
+): void {
   for (const record of batch) {
     const parts = record.chunks.map((c) => data.get(c.hash));
     if (parts.some((p) => p === undefined)) {
       problems.push(unavailable(record.path));
       continue;
     }
-    const hasher = createHash('sha256');
-    for (const p of parts) hasher.update(p!);
-    if (hasher.digest('hex') !== record.hash) {
+    if (contentHash(parts as Uint8Array[]) !== record.hash) {
       problems.push({ path: record.path, code: 'hash-mismatch', message: `assembled content of ${record.path} does not match its hash; it will be retried` });
       continue;
     }
-    for (const c of record.chunks) if (!missing.has(c.hash)) stats.bytesReused += c.size;
+    for (const c of record.chunks) if (!fetched.has(c.hash)) stats.bytesReused += c.size;
     const part = partialPath(root, record.hash);
     const fd = openSync(part, 'w', 0o600);
     try {
@@ -157,6 +186,13 @@ async function prepareSmallBatch(
   }
 }
 
+function contentHash(parts: readonly Uint8Array[]): string {
+  if (parts.length === 1) return sha256Hex(parts[0]!);
+  const hasher = createHash('sha256');
+  for (const p of parts) hasher.update(p);
+  return hasher.digest('hex');
+}
+
 type LargeOutcome = { ok: true; tmpPath: string } | { ok: false; problem: ApplyProblem };
 
 /** Streams one large file into tmp, resuming a partial file left by an interrupted session. */
@@ -169,44 +205,27 @@ async function prepareLargeFile(root: string, store: Store, record: FileRecord, 
     let offset = await keepVerifiedPrefix(fh, record, hasher);
     stats.bytesResumed += offset;
     const all = requestsFor(record);
-    let index = all.findIndex((r) => r.offset >= offset);
-    if (index < 0) index = all.length;
-    while (index < all.length) {
-      const window: ChunkRequest[] = [];
-      let windowBytes = 0;
-      while (index + window.length < all.length && (window.length === 0 || windowBytes < WINDOW_BYTES)) {
-        const r = all[index + window.length]!;
-        window.push(r);
-        windowBytes += r.size;
+    const start = all.findIndex((r) => r.offset >= offset);
+    const windows = chunkWindows(start < 0 ? [] : all.slice(start));
+    let fetching = windows.length > 0 ? fetchWindow(root, store, windows[0]!, source, stats) : undefined;
+    for (let i = 0; i < windows.length; i++) {
+      const window = windows[i]!;
+      const got = await fetching!;
+      if (!got) {
+        keep = true;
+        return { ok: false, problem: unavailable(record.path) };
       }
-      const data = new Map<string, Uint8Array>();
-      const local = await store.findChunks(window.map((r) => r.hash));
-      for (const [hash, locations] of local) {
-        const d = readVerified(root, hash, locations);
-        if (d) data.set(hash, d);
-      }
-      const missing = new Map<string, ChunkRequest>();
-      for (const r of window) if (!data.has(r.hash) && !missing.has(r.hash)) missing.set(r.hash, r);
-      if (missing.size > 0) {
-        const fetched = await source([...missing.values()]);
-        for (const h of missing.keys()) {
-          const d = fetched.get(h);
-          if (!d || sha256(d) !== h) {
-            keep = true;
-            return { ok: false, problem: unavailable(record.path) };
-          }
-          data.set(h, d);
-          stats.bytesTransferred += d.length;
-        }
-      }
-      for (const r of window) {
-        const d = data.get(r.hash)!;
-        if (!missing.has(r.hash)) stats.bytesReused += d.length;
-        await writeAll(fh, d, offset);
+      fetching = i + 1 < windows.length ? prefetch(fetchWindow(root, store, windows[i + 1]!, source, stats)) : undefined;
+      const parts = window.map((r) => got.data.get(r.hash)!);
+      // The write runs in the thread pool while this thread hashes the same bytes.
+      const written = writeAllv(fh, parts, offset);
+      for (const [j, d] of parts.entries()) {
+        if (!got.fetched.has(window[j]!.hash)) stats.bytesReused += d.length;
         hasher.update(d);
         offset += d.length;
       }
-      index += window.length;
+      await written;
+      workerPool().recycle(parts);
     }
     if (hasher.digest('hex') !== record.hash || offset !== record.size) {
       return { ok: false, problem: { path: record.path, code: 'hash-mismatch', message: `assembled content of ${record.path} does not match its hash; it will be retried` } };
@@ -221,6 +240,45 @@ async function prepareLargeFile(root: string, store: Store, record: FileRecord, 
     await fh.close();
     if (!keep) await rm(part, { force: true });
   }
+}
+
+/** Consecutive chunk requests of about WINDOW_BYTES each. */
+function chunkWindows(requests: readonly ChunkRequest[]): ChunkRequest[][] {
+  const windows: ChunkRequest[][] = [];
+  for (let i = 0; i < requests.length; ) {
+    const window: ChunkRequest[] = [];
+    let bytes = 0;
+    while (i < requests.length && (window.length === 0 || bytes < WINDOW_BYTES)) {
+      bytes += requests[i]!.size;
+      window.push(requests[i++]!);
+    }
+    windows.push(window);
+  }
+  return windows;
+}
+
+/** The chunks of one window of a large file, or undefined if the other replica lacks some. */
+async function fetchWindow(root: string, store: Store, window: readonly ChunkRequest[], source: ChunkSource, stats: TransferStats): Promise<FetchedChunks | undefined> {
+  const data = new Map<string, Uint8Array>();
+  const local = await store.findChunks(window.map((r) => r.hash));
+  for (const [hash, locations] of local) {
+    const d = readVerified(root, hash, locations);
+    if (d) data.set(hash, d);
+  }
+  const missing = new Map<string, ChunkRequest>();
+  for (const r of window) if (!data.has(r.hash) && !missing.has(r.hash)) missing.set(r.hash, r);
+  if (missing.size > 0) {
+    const fetched = await source([...missing.values()]);
+    for (const [h, r] of missing) {
+      // Fetched chunks are not hashed one by one: the whole file is verified at the end,
+      // and a resumed download verifies each chunk it keeps (keepVerifiedPrefix).
+      const d = fetched.get(h);
+      if (!d || d.length !== r.size) return undefined;
+      data.set(h, d);
+      stats.bytesTransferred += d.length;
+    }
+  }
+  return { data, fetched: new Set(missing.keys()) };
 }
 
 /** Keeps the longest prefix of whole, verified chunks of an existing partial file; truncates the rest. */
@@ -239,11 +297,14 @@ async function keepVerifiedPrefix(fh: FileHandle, record: FileRecord, hasher: Ha
   return offset;
 }
 
-async function writeAll(fh: FileHandle, data: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.length) {
-    const { bytesWritten } = await fh.write(data, done, data.length - done, position + done);
-    done += bytesWritten;
+/** Writes the buffers one after the other from `position`, in as few calls as the system allows. */
+async function writeAllv(fh: FileHandle, buffers: readonly Uint8Array[], position: number): Promise<void> {
+  let pending = buffers.filter((b) => b.length > 0);
+  while (pending.length > 0) {
+    let { bytesWritten } = await fh.writev(pending, position);
+    position += bytesWritten;
+    while (pending.length > 0 && bytesWritten >= pending[0]!.length) bytesWritten -= pending.shift()!.length;
+    if (pending.length > 0 && bytesWritten > 0) pending = [pending[0]!.subarray(bytesWritten), ...pending.slice(1)];
   }
 }
 

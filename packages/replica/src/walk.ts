@@ -37,11 +37,11 @@ export function kindOf(st: Stats): EntryKind | undefined {
   return undefined;
 }
 
-export function statStamp(st: Stats): StatStamp {
+export function statStamp(st: StatStamp): StatStamp {
   return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
 }
 
-export function sameStamp(stamp: StatStamp | null, st: Stats): boolean {
+export function sameStamp(stamp: StatStamp | null, st: StatStamp): boolean {
   return stamp !== null && stamp.size === st.size && stamp.mtimeMs === st.mtimeMs && stamp.ctimeMs === st.ctimeMs && stamp.ino === st.ino;
 }
 

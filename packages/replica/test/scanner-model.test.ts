@@ -5,8 +5,12 @@ import fc from 'fast-check';
 import { describeDisk, describeIndex, makeReplica, STORE_KINDS, type ReplicaFixture } from './helpers/replica-fixture.js';
 import { fastCheckSeed } from './helpers/seeded-bytes.js';
 
-/** A small universe of paths, so that operations collide: files become directories and back. */
-const PATHS = ['a', 'b', 'a/x', 'a/y', 'a/x/deep', 'b/z'];
+/**
+ * A small universe of paths, so that operations collide: files become directories and back.
+ * Some names sort between 'a' and 'a/…' ('-' and '.' come before '/'), and two sort
+ * differently in UTF-16 and in code-point order, as the walk must follow the store's order.
+ */
+const PATHS = ['a', 'b', 'a/x', 'a/y', 'a/x/deep', 'b/z', 'a.txt', 'a-b/c', 'a0', '😀', 'Ａ/q'];
 
 type Op =
   | { readonly op: 'write'; readonly path: string; readonly content: string }

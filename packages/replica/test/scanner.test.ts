@@ -7,7 +7,7 @@ import { compareHlc } from '@syncline/core';
 import { tempDir } from '../../../test/helpers/tmp.js';
 import { hashFile } from '../src/file-hash.js';
 import { IGNORE_FILE } from '../src/ignore-rules.js';
-import { ReplicaRootError, scanReplica } from '../src/scanner.js';
+import { MAX_CHANGED_LISTED, ReplicaRootError, scanReplica } from '../src/scanner.js';
 import { ReplicaClock } from '../src/clock.js';
 import { makeReplica, sha256, STORE_KINDS, type ReplicaFixture } from './helpers/replica-fixture.js';
 import { seededBytes } from './helpers/seeded-bytes.js';
@@ -121,6 +121,15 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(batchSizes, [4, 4, 2]);
         assert.equal(result.changed.length, 10);
         assert.equal(new Set(result.changed.map((c) => c.seq)).size, 10);
+      });
+
+      it('lists at most MAX_CHANGED_LISTED changed records, and counts them all', async () => {
+        const count = MAX_CHANGED_LISTED + 5;
+        for (let i = 0; i < count; i++) await r.write(`d${i % 7}/f${i}`, `${i}`);
+        const result = await r.scan();
+        assert.equal(result.changedCount, count + 7);
+        assert.equal(result.changed.length, MAX_CHANGED_LISTED);
+        assert.equal(new Set(result.changed.map((c) => c.seq)).size, MAX_CHANGED_LISTED);
       });
     });
 
@@ -254,6 +263,19 @@ for (const kind of STORE_KINDS) {
         ({ changed } = await r.scan());
         assert.deepEqual(changed.map((c) => [c.path, c.kind, c.deleted]).sort(), [['x', 'file', false], ['x/inner', 'file', true]]);
         assert.deepEqual((await r.record('x')).version, { [r.store.replicaId]: 3 });
+      });
+
+      it('matches paths that sort around "/" and outside the BMP with their records', async () => {
+        const paths = ['a/x', 'a/x.y/z', 'a.txt', 'a-b/c', 'a0', 'ab/y', '😀', 'Ａ', 'z'];
+        for (const p of paths) await r.write(p, p);
+        await r.scan();
+        assert.deepEqual((await r.scan()).changed, [], 'a rescan finds every stored path where it is');
+        await rm(r.abs('a/x'));
+        await rm(r.abs('a0'));
+        await rm(r.abs('😀'));
+        const result = await r.scan();
+        assert.deepEqual(result.changed.map((c) => [c.path, c.deleted]).sort(), [['a/x', true], ['a0', true], ['😀', true]].sort());
+        assert.equal(result.changedCount, 3);
       });
 
       it('ignores directory timestamp changes', async () => {

@@ -5,6 +5,8 @@
  * parts of composite keys; the parts before it (peer IDs, hex hashes) never contain it.
  */
 
+import { isAscii } from 'node:buffer';
+
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
@@ -81,6 +83,17 @@ export const ALL_RECORDS: KeyRange = prefixRange('p!');
 /** Paths strictly below `dir` ('dir/…'); 'dir' itself is read with recordKey. */
 export const recordsBelow = (dir: string): KeyRange => prefixRange(`p!${dir}/`);
 
+export const stampKey = (path: string): Buffer => orderedBytes(`t!${path}`);
+export const ALL_STAMPS: KeyRange = prefixRange('t!');
+/** Paths strictly below `dir`; 'dir' itself is read with stampKey. */
+export const stampsBelow = (dir: string): KeyRange => prefixRange(`t!${dir}/`);
+
+/** The path in a `p!` or `t!` key (both prefixes are two ASCII bytes). */
+export function pathFromKey(key: Uint8Array): string {
+  const bytes = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+  return isAscii(bytes) ? bytes.toString('latin1', 2) : stringFromOrderedBytes(bytes.subarray(2));
+}
+
 export const seqKey = (seq: number): Buffer => orderedBytes(`s!${pad(seq)}`);
 export const ALL_SEQS: KeyRange = prefixRange('s!');
 export function seqFromKey(key: Uint8Array): number {
@@ -90,6 +103,9 @@ export function seqFromKey(key: Uint8Array): number {
 export const chunkKey = (hash: string, path: string): Buffer => orderedBytes(`c!${hash}${SEP}${path}`);
 export const chunkRange = (hash: string): KeyRange => prefixRange(`c!${hash}${SEP}`);
 export const CHUNK_INDEX_RANGE: KeyRange = prefixRange('c!');
+/** How many `c!<hash>` keys there are: lets findChunks skip absent hashes with one point read each. */
+export const chunkCountKey = (hash: string): Buffer => orderedBytes(`h!${hash}`);
+export const ALL_CHUNK_COUNTS: KeyRange = prefixRange('h!');
 
 export const syncObjectKey = (peer: string, hlc: { t: number; c: number }, id: string): Buffer =>
   orderedBytes(`o!${peer}${SEP}${pad(hlc.t)}${SEP}${pad(hlc.c)}${SEP}${id}`);

@@ -5,8 +5,10 @@
  * separates parts, and a path, which may contain '!', always comes last):
  *
  *   p!<path>                                   → { record, stat }         index entry
+ *   t!<path>                                   → binary stamp             kind, deleted, stat of p!<path> (codec.ts)
  *   s!<seq, 16 digits>                         → path                     change-log slot: one per path, at its newest seq
  *   c!<sha256 hex>\0<path>                     → { path, offset, size }   chunk location in a live file
+ *   h!<sha256 hex>                             → number                   how many c!<hash> keys there are (absent: none)
  *   o!<peer>\0<hlc.t 16>\0<hlc.c 16>\0<id>     → SyncObject               filed under each peer it names, HLC order
  *   m!<key>                                    → any                      settings (getMeta/setMeta)
  *   i!format, i!replica-id, i!last-seq         → number / string / number the store's own bookkeeping
@@ -18,6 +20,7 @@ import { Level } from 'level';
 import { META_DIR, parseRecord, replicaIdFromBytes, SchemaError, type FileRecord } from '@syncline/core';
 import {
   isPeerId,
+  packStamp,
   packValue,
   parseChunkLocation,
   parseCount,
@@ -26,31 +29,44 @@ import {
   parseSlotPath,
   parseStatStamp,
   parseSyncObject,
+  unpackStamp,
   unpackValue,
 } from './codec.js';
 import { ReplicaBusyError, SeqMismatchError, StoreClosedError, StoreCorruptError, StoreOpenError } from './errors.js';
 import {
   ALL_RECORDS,
   ALL_SEQS,
+  ALL_STAMPS,
+  chunkCountKey,
   chunkKey,
   chunkRange,
   CHUNK_INDEX_RANGE,
   describeKey,
   FORMAT_KEY,
+  type KeyRange,
   LAST_SEQ_KEY,
   metaKey,
+  pathFromKey,
   recordKey,
   recordsBelow,
   REPLICA_ID_KEY,
   seqFromKey,
   seqKey,
+  stampKey,
+  stampsBelow,
   syncObjectKey,
   syncObjectRange,
 } from './keys.js';
-import type { ChunkLocation, IndexEntry, Store, SyncObject } from './types.js';
+import type { ChunkLocation, IndexEntry, PathStamp, Store, SyncObject } from './types.js';
 
-/** Version of the key layout and value shapes; a store written with another one is refused. */
-const STORE_FORMAT = 1;
+/**
+ * Version of the key layout and value shapes. Format 1 lacked the t! stamps and h! chunk
+ * counts; it is upgraded in place on open. Any other format is refused.
+ */
+const STORE_FORMAT = 2;
+const UPGRADABLE_FORMAT = 1;
+/** Entries per LevelDB read while iterating; also the batch size of the format upgrade. */
+const READ_BATCH = 1000;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 type Db = Level<Buffer, Buffer>;
@@ -135,23 +151,27 @@ export class LevelStore implements Store {
 
   async get(path: string): Promise<IndexEntry | undefined> {
     const { db } = this.live('get()');
-    const key = recordKey(path);
-    const bytes = await db.get(key);
-    return bytes === undefined ? undefined : this.decodeEntry(key, bytes, path);
+    return this.readEntry(db, path);
   }
 
   async getMany(paths: readonly string[]): Promise<(IndexEntry | undefined)[]> {
     const { db } = this.live('getMany()');
-    if (paths.length === 0) return [];
-    const keys = paths.map(recordKey);
-    const values = await db.getMany(keys);
-    return values.map((bytes, i) => (bytes === undefined ? undefined : this.decodeEntry(keys[i] as Buffer, bytes, paths[i] as string)));
+    return paths.map((path) => this.readEntry(db, path));
   }
 
   entries(options: { under?: string } = {}): AsyncIterable<IndexEntry> {
     const { db } = this.live('entries()');
-    const under = options.under?.replace(/\/+$/, '');
-    return this.iterateEntries(db, under === '' ? undefined : under);
+    return this.iterateEntries(db, normalizedUnder(options.under));
+  }
+
+  async stampsOf(paths: readonly string[]): Promise<(PathStamp | undefined)[]> {
+    const { db } = this.live('stampsOf()');
+    return paths.map((path) => this.readStamp(db, path));
+  }
+
+  stamps(options: { under?: string } = {}): AsyncIterable<readonly PathStamp[]> {
+    const { db } = this.live('stamps()');
+    return this.iterateStamps(db, normalizedUnder(options.under));
   }
 
   lastSeq(): number {
@@ -164,16 +184,13 @@ export class LevelStore implements Store {
     if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`changesSince: "limit" must be a non-negative integer, got ${limit}`);
     if (limit === 0) return [];
     const slots = await db.iterator({ gt: seqKey(after), lt: ALL_SEQS.lt, limit }).all();
-    const paths = slots.map(([key, value]) => this.decode(key, value, parseSlotPath));
-    const keys = paths.map(recordKey);
-    const values = await db.getMany(keys);
-    return values.map((bytes, i) => {
-      const [slotKey] = slots[i] as [Buffer, Buffer];
+    return slots.map(([slotKey, value]) => {
+      const path = this.decode(slotKey, value, parseSlotPath);
       const seq = seqFromKey(slotKey);
-      const record = bytes === undefined ? undefined : this.decodeEntry(keys[i] as Buffer, bytes, paths[i] as string).record;
+      const record = this.readEntry(db, path)?.record;
       if (record?.seq !== seq) {
         const found = record ? `a record with seq ${record.seq}` : 'no record';
-        throw this.corrupt(slotKey, new SchemaError('change-log slot', `it names ${JSON.stringify(paths[i])}, which has ${found}`));
+        throw this.corrupt(slotKey, new SchemaError('change-log slot', `it names ${JSON.stringify(path)}, which has ${found}`));
       }
       return record;
     });
@@ -209,13 +226,27 @@ export class LevelStore implements Store {
     return items.map(([key, value]) => this.decode(key, value, parseChunkLocation));
   }
 
+  async chunksIn(wanted: readonly { readonly hash: string; readonly path: string }[]): Promise<(ChunkLocation | undefined)[]> {
+    const { db } = this.live('chunksIn()');
+    return wanted.map(({ hash, path }) => {
+      if (!SHA256_HEX.test(hash)) return undefined;
+      const key = chunkKey(hash, path);
+      const bytes = db.getSync(key);
+      if (bytes === undefined) return undefined;
+      const location = this.decode(key, bytes, parseChunkLocation);
+      if (location.path !== path) throw this.corrupt(key, new SchemaError('chunk location', `it names ${JSON.stringify(location.path)}`));
+      return location;
+    });
+  }
+
   /**
-   * findChunk for many hashes at once: one iterator that seeks to each hash in order, far
-   * cheaper than an iterator per hash on the transfer hot path.
+   * findChunk for many hashes at once. The chunk counts (one synchronous point read per
+   * hash) rule out the hashes found nowhere, typically all of them in a first sync; one
+   * iterator then seeks to each of the others in order.
    */
   async findChunks(hashes: readonly string[]): Promise<Map<string, ChunkLocation[]>> {
     const { db } = this.live('findChunks()');
-    const wanted = [...new Set(hashes.filter((h) => SHA256_HEX.test(h)))].sort();
+    const wanted = [...new Set(hashes)].filter((h) => SHA256_HEX.test(h) && this.chunkCount(db, h) > 0).sort();
     const out = new Map<string, ChunkLocation[]>();
     if (wanted.length === 0) return out;
     const it = db.iterator({ ...CHUNK_INDEX_RANGE });
@@ -290,7 +321,8 @@ export class LevelStore implements Store {
       return { replicaId: id, lastSeq: 0 };
     }
     const storedFormat = this.decodeRequired(FORMAT_KEY, format, (v) => parseCount(v, 'store format'));
-    if (storedFormat !== STORE_FORMAT) {
+    if (storedFormat === UPGRADABLE_FORMAT) await this.upgradeFromFormat1(db);
+    else if (storedFormat !== STORE_FORMAT) {
       throw new StoreOpenError(
         this.dbDir,
         `it has store format ${storedFormat}, this syncline reads format ${STORE_FORMAT}; use the syncline version that wrote it`,
@@ -312,43 +344,75 @@ export class LevelStore implements Store {
     const keyByPath = new Map<string, Buffer>();
     for (const { record } of input) if (!keyByPath.has(record.path)) keyByPath.set(record.path, recordKey(record.path));
     const current = await this.readCurrentRecords(state.db, keyByPath);
-
-    const ops: BatchOp[] = [];
     const written: FileRecord[] = [];
     let seq = state.lastSeq;
-    for (const { record, stat } of input) {
-      const path = record.path;
-      const previous = current.get(path);
-      let out: FileRecord;
-      if (record.seq === 0) {
-        out = { ...record, seq: ++seq };
-        if (previous) ops.push({ type: 'del', key: seqKey(previous.seq) });
-        ops.push({ type: 'put', key: seqKey(out.seq), value: packValue(path) });
-      } else {
-        if (previous?.seq !== record.seq) throw new SeqMismatchError(path, record.seq, previous?.seq);
-        out = record;
-      }
-      const before = previous ? chunkPlacements(previous) : [];
-      const after = chunkPlacements(out);
-      if (!samePlacements(before, after)) {
-        for (const { hash } of before) ops.push({ type: 'del', key: chunkKey(hash, path) });
-        for (const { hash, offset, size } of after) {
-          ops.push({ type: 'put', key: chunkKey(hash, path), value: packValue({ path, offset, size }) });
-        }
-      }
-      ops.push({ type: 'put', key: keyByPath.get(path) as Buffer, value: packValue({ record: out, stat }) });
-      current.set(path, out);
-      written.push(out);
-    }
-    if (options.syncObject) ops.push(...this.syncObjectOps(state, options.syncObject));
-    for (const [key, value] of Object.entries(options.meta ?? {})) ops.push(metaOp(key, value));
-    if (seq !== state.lastSeq) ops.push({ type: 'put', key: LAST_SEQ_KEY, value: packValue(seq) });
 
-    if (ops.length > 0) await writeBatch(state.db, ops, { sync: options.syncObject !== undefined });
+    // Operations go straight into LevelDB's native batch: no array of op objects to build
+    // and keep alive, which made big commits markedly slower.
+    const batch = state.db.batch();
+    try {
+      const chunkCountChanges = new Map<string, number>();
+      const countChange = (hash: string, by: number) => chunkCountChanges.set(hash, (chunkCountChanges.get(hash) ?? 0) + by);
+      for (const { record, stat } of input) {
+        const path = record.path;
+        const previous = current.get(path);
+        let out: FileRecord;
+        if (record.seq === 0) {
+          out = { ...record, seq: ++seq };
+          if (previous) batch.del(seqKey(previous.seq));
+          batch.put(seqKey(out.seq), packValue(path));
+        } else {
+          if (previous?.seq !== record.seq) throw new SeqMismatchError(path, record.seq, previous?.seq);
+          out = record;
+        }
+        const before = previous ? chunkPlacements(previous) : [];
+        const after = chunkPlacements(out);
+        if (!samePlacements(before, after)) {
+          for (const { hash } of before) {
+            batch.del(chunkKey(hash, path));
+            countChange(hash, -1);
+          }
+          for (const { hash, offset, size } of after) {
+            batch.put(chunkKey(hash, path), packValue({ path, offset, size }));
+            countChange(hash, +1);
+          }
+        }
+        batch.put(keyByPath.get(path) as Buffer, packValue({ record: out, stat }));
+        batch.put(stampKey(path), packStamp(out, stat));
+        current.set(path, out);
+        written.push(out);
+      }
+      const changedCounts = [...chunkCountChanges].filter(([, change]) => change !== 0);
+      const countKeys = changedCounts.map(([hash]) => chunkCountKey(hash));
+      const storedCounts = countKeys.length === 0 ? [] : await state.db.getMany(countKeys);
+      changedCounts.forEach(([, change], i) => {
+        const key = countKeys[i] as Buffer;
+        const stored = storedCounts[i];
+        // A count can only be wrong if the store was tampered with; then it is merely a bad
+        // hint (a chunk not reused, or one useless seek), so it is clamped rather than refused.
+        const count = Math.max(0, (stored === undefined ? 0 : this.decode(key, stored, (v) => parseCount(v, 'chunk count'))) + change);
+        if (count === 0) batch.del(key);
+        else batch.put(key, packValue(count));
+      });
+      const extra: BatchOp[] = options.syncObject ? this.syncObjectOps(state, options.syncObject) : [];
+      for (const [key, value] of Object.entries(options.meta ?? {})) extra.push(metaOp(key, value));
+      if (seq !== state.lastSeq) extra.push({ type: 'put', key: LAST_SEQ_KEY, value: packValue(seq) });
+      for (const op of extra) {
+        if (op.type === 'put') batch.put(op.key, op.value);
+        else batch.del(op.key);
+      }
+      if (batch.length === 0) await batch.close();
+      else if (options.syncObject) await batch.write({ sync: true });
+      else await batch.write();
+    } catch (err) {
+      await batch.close();
+      throw err;
+    }
     state.lastSeq = seq;
     return written;
   }
 
+  /** One getMany, not a synchronous read each: a commit's lookups then run on a LevelDB thread. */
   private async readCurrentRecords(db: Db, keyByPath: ReadonlyMap<string, Buffer>): Promise<Map<string, FileRecord>> {
     const paths = [...keyByPath.keys()];
     const keys = [...keyByPath.values()];
@@ -358,6 +422,78 @@ export class LevelStore implements Store {
       if (bytes !== undefined) current.set(paths[i] as string, this.decodeEntry(keys[i] as Buffer, bytes, paths[i] as string).record);
     });
     return current;
+  }
+
+  private readEntry(db: Db, path: string): IndexEntry | undefined {
+    const key = recordKey(path);
+    const bytes = db.getSync(key);
+    return bytes === undefined ? undefined : this.decodeEntry(key, bytes, path);
+  }
+
+  private readStamp(db: Db, path: string): PathStamp | undefined {
+    const key = stampKey(path);
+    const bytes = db.getSync(key);
+    return bytes === undefined ? undefined : this.checked(key, () => unpackStamp(path, bytes));
+  }
+
+  private chunkCount(db: Db, hash: string): number {
+    const key = chunkCountKey(hash);
+    const bytes = db.getSync(key);
+    return bytes === undefined ? 0 : this.decode(key, bytes, (v) => parseCount(v, 'chunk count'));
+  }
+
+  /**
+   * Format 1 → 2: derives the stamps from the entries and the chunk counts from the chunk
+   * index, in batches, then records the new format. Every key it writes is computed from
+   * scratch, so an upgrade cut short is simply done again at the next open.
+   */
+  private async upgradeFromFormat1(db: Db): Promise<void> {
+    let ops: BatchOp[] = [];
+    const flushOps = async () => {
+      if (ops.length > 0) await db.batch(ops);
+      ops = [];
+    };
+    for await (const batch of this.readBatches(db, ALL_RECORDS)) {
+      for (const [key, value] of batch) {
+        const { record, stat } = this.decode(key, value, parseIndexEntry);
+        ops.push({ type: 'put', key: stampKey(record.path), value: packStamp(record, stat) });
+      }
+      await flushOps();
+    }
+    let hash: string | undefined;
+    let count = 0;
+    const putCount = () => {
+      if (hash !== undefined) ops.push({ type: 'put', key: chunkCountKey(hash), value: packValue(count) });
+    };
+    for await (const batch of this.readBatches(db, CHUNK_INDEX_RANGE)) {
+      for (const [key] of batch) {
+        const keyHash = Buffer.from(key.buffer, key.byteOffset + 2, 64).toString('latin1');
+        if (keyHash !== hash) {
+          putCount();
+          hash = keyHash;
+          count = 0;
+        }
+        count++;
+      }
+      if (ops.length >= READ_BATCH) await flushOps();
+    }
+    putCount();
+    ops.push({ type: 'put', key: FORMAT_KEY, value: packValue(STORE_FORMAT) });
+    await db.batch(ops, { sync: true });
+  }
+
+  /** The entries of a key range, READ_BATCH at a time (one LevelDB call per batch). */
+  private async *readBatches(db: Db, range: KeyRange): AsyncGenerator<[Buffer, Buffer][]> {
+    const it = db.iterator(range);
+    try {
+      for (;;) {
+        const batch = await it.nextv(READ_BATCH);
+        if (batch.length === 0) return;
+        yield batch;
+      }
+    } finally {
+      await it.close();
+    }
   }
 
   private syncObjectOps(state: OpenState, syncObject: SyncObject): BatchOp[] {
@@ -374,12 +510,22 @@ export class LevelStore implements Store {
 
   private async *iterateEntries(db: Db, under: string | undefined): AsyncGenerator<IndexEntry> {
     if (under !== undefined) {
-      const key = recordKey(under);
-      const bytes = await db.get(key);
-      if (bytes !== undefined) yield this.decodeEntry(key, bytes, under);
+      const entry = this.readEntry(db, under);
+      if (entry) yield entry;
     }
-    const range = under === undefined ? ALL_RECORDS : recordsBelow(under);
-    for await (const [key, value] of db.iterator(range)) yield this.decode(key, value, parseIndexEntry);
+    for await (const batch of this.readBatches(db, under === undefined ? ALL_RECORDS : recordsBelow(under))) {
+      for (const [key, value] of batch) yield this.decodeEntry(key, value, pathFromKey(key));
+    }
+  }
+
+  private async *iterateStamps(db: Db, under: string | undefined): AsyncGenerator<PathStamp[]> {
+    if (under !== undefined) {
+      const stamp = this.readStamp(db, under);
+      if (stamp) yield [stamp];
+    }
+    for await (const batch of this.readBatches(db, under === undefined ? ALL_STAMPS : stampsBelow(under))) {
+      yield batch.map(([key, value]) => this.checked(key, () => unpackStamp(pathFromKey(key), value)));
+    }
   }
 
   /** Queues a write behind the previous ones; a write queued before close() still runs. */
@@ -404,8 +550,13 @@ export class LevelStore implements Store {
   }
 
   private decode<T>(key: Buffer, bytes: Uint8Array, parse: (value: unknown) => T): T {
+    return this.checked(key, () => parse(unpackValue(bytes, 'stored value')));
+  }
+
+  /** Runs a schema check of the value at `key`; a failure names the key. */
+  private checked<T>(key: Buffer, check: () => T): T {
     try {
-      return parse(unpackValue(bytes, 'stored value'));
+      return check();
     } catch (err) {
       throw this.corrupt(key, err);
     }
@@ -453,6 +604,12 @@ function chunkPlacements(record: FileRecord): ChunkPlacement[] {
 
 function samePlacements(a: readonly ChunkPlacement[], b: readonly ChunkPlacement[]): boolean {
   return a.length === b.length && a.every((p, i) => p.hash === b[i]?.hash && p.offset === b[i]?.offset && p.size === b[i]?.size);
+}
+
+/** `under` without trailing slashes; '' (the whole replica) becomes undefined. */
+function normalizedUnder(under: string | undefined): string | undefined {
+  const trimmed = under?.replace(/\/+$/, '');
+  return trimmed === '' ? undefined : trimmed;
 }
 
 function checkMetaKey(key: string): string {

@@ -1,4 +1,4 @@
-import type { FileRecord, Hlc } from '@syncline/core';
+import type { EntryKind, FileRecord, Hlc } from '@syncline/core';
 
 /** Local-only file-system facts that decide whether a file must be re-read. Never sent to peers. */
 export interface StatStamp {
@@ -11,6 +11,17 @@ export interface StatStamp {
 export interface IndexEntry {
   readonly record: FileRecord;
   /** null for tombstones and for records whose file is not on disk yet. */
+  readonly stat: StatStamp | null;
+}
+
+/**
+ * What a scan needs to know of a stored path to decide whether to look closer: far cheaper
+ * to read than the whole entry.
+ */
+export interface PathStamp {
+  readonly path: string;
+  readonly kind: EntryKind;
+  readonly deleted: boolean;
   readonly stat: StatStamp | null;
 }
 
@@ -42,6 +53,10 @@ export interface Store {
   getMany(paths: readonly string[]): Promise<(IndexEntry | undefined)[]>;
   /** All entries in path (UTF-16 string) order; with a prefix, only paths equal to it or below it. */
   entries(options?: { under?: string }): AsyncIterable<IndexEntry>;
+  /** The stamps of these paths (undefined for paths without an entry), one cheap point read each. */
+  stampsOf(paths: readonly string[]): Promise<(PathStamp | undefined)[]>;
+  /** The stamp of every entry (same order and `under` as entries), in batches. */
+  stamps(options?: { under?: string }): AsyncIterable<readonly PathStamp[]>;
 
   /** Highest sequence number assigned so far (0 for a new store). */
   lastSeq(): number;
@@ -63,6 +78,11 @@ export interface Store {
 
   /** Where a chunk with this SHA-256 (hex) lies in the replica's current files. */
   findChunk(hash: string): Promise<ChunkLocation[]>;
+  /**
+   * Where each chunk lies in the given file, per the chunk index: its first offset there if
+   * that live file holds it, else undefined. One cheap point read each (no record decoded).
+   */
+  chunksIn(wanted: readonly { readonly hash: string; readonly path: string }[]): Promise<(ChunkLocation | undefined)[]>;
   /** findChunk for many hashes in one pass; hashes found nowhere are absent from the map. */
   findChunks(hashes: readonly string[]): Promise<Map<string, ChunkLocation[]>>;
 

@@ -3,7 +3,7 @@ import { Level } from 'level';
 import { Packr } from 'msgpackr';
 import { SchemaError } from '@syncline/core';
 import { tempDir } from '../../../test/helpers/tmp.js';
-import { chunkKey, LAST_SEQ_KEY, metaKey, orderedBytes, recordKey, REPLICA_ID_KEY, seqKey, syncObjectKey } from '../src/keys.js';
+import { chunkCountKey, chunkKey, LAST_SEQ_KEY, metaKey, orderedBytes, recordKey, REPLICA_ID_KEY, seqKey, stampKey, syncObjectKey } from '../src/keys.js';
 import { openStore, StoreCorruptError, type LevelStore } from '../src/index.js';
 import { change, chunk, collect, record } from './records.js';
 
@@ -75,6 +75,16 @@ describe('LevelStore on disk: bookkeeping and corrupted values', () => {
   it('reports a record stored under another path', async () => {
     await overwrite(recordKey('a.txt'), packr.pack({ record: record('b.txt', { seq: 1 }), stat: null }));
     await assert.rejects(store.get('a.txt'), corruptAt('p!a.txt'));
+  });
+
+  it('reports a corrupt path stamp and a corrupt chunk count', async () => {
+    await overwrite(stampKey('a.txt'), Buffer.from([0x01, 0x02]));
+    await assert.rejects(collect(store.stamps()), corruptAt('t!a.txt'));
+    await overwrite(stampKey('a.txt'), Buffer.concat([Buffer.from([0b1000]), Buffer.alloc(32, 0xff)]));
+    await assert.rejects(collect(store.stamps({ under: 'a.txt' })), corruptAt('t!a.txt'));
+    const hash = chunk('x', 4).hash;
+    await overwrite(chunkCountKey(hash), packr.pack('many'));
+    await assert.rejects(store.findChunks([hash]), corruptAt(`h!${hash}`));
   });
 
   it('reports a change-log slot that names a record with another seq', async () => {

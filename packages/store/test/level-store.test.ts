@@ -261,6 +261,25 @@ describe('LevelStore', () => {
       assert.deepEqual(await store.getMany([]), []);
     });
 
+    it('gives each path\'s stamp (kind, deleted, stat) in the same order and scope as entries', async () => {
+      await store.commit([
+        change('d', { kind: 'dir' }),
+        { record: record('d/f', { chunks: [chunk('x', 3)] }), stat: { size: 3, mtimeMs: 1_700_000_000_123.456, ctimeMs: 1_700_000_000_789.5, ino: 2 ** 60 } },
+        change('gone', { deleted: true }),
+        change('l', { kind: 'symlink' }),
+      ]);
+      const stamps = (await collect(store.stamps())).flat();
+      assert.deepEqual(stamps, [
+        { path: 'd', kind: 'dir', deleted: false, stat: stamp(0) },
+        { path: 'd/f', kind: 'file', deleted: false, stat: { size: 3, mtimeMs: 1_700_000_000_123.456, ctimeMs: 1_700_000_000_789.5, ino: 2 ** 60 } },
+        { path: 'gone', kind: 'file', deleted: true, stat: null },
+        { path: 'l', kind: 'symlink', deleted: false, stat: stamp(0) },
+      ]);
+      assert.deepEqual((await collect(store.stamps({ under: 'd/' }))).flat().map((s) => s.path), ['d', 'd/f']);
+      await store.commit([{ record: (await store.get('d/f'))!.record, stat: stamp(3, 7) }]);
+      assert.deepEqual((await collect(store.stamps({ under: 'd/f' }))).flat(), [{ path: 'd/f', kind: 'file', deleted: false, stat: stamp(3, 7) }], 'an in-place update refreshes the stamp');
+    });
+
     it('stops iterating cleanly when the consumer breaks early', async () => {
       await store.commit(['a', 'b', 'c'].map((p) => change(p)));
       for await (const entry of store.entries()) {
@@ -303,6 +322,27 @@ describe('LevelStore', () => {
 
     it('answers an impossible hash with no locations', async () => {
       assert.deepEqual(await store.findChunk('not-a-hash'), []);
+      assert.deepEqual(await store.findChunks(['not-a-hash']), new Map());
+      assert.deepEqual(await store.chunksIn([{ hash: 'not-a-hash', path: 'f' }]), [undefined]);
+    });
+
+    it('finds many chunks at once, and where each lies in a named file', async () => {
+      await store.commit([change('f', { chunks: [x, y, x] }), change('g', { chunks: [y] })]);
+      const found = await store.findChunks([y.hash, w.hash, x.hash, y.hash]);
+      assert.deepEqual(
+        [...found].sort(),
+        [
+          [x.hash, [{ path: 'f', offset: 0, size: 100 }]],
+          [y.hash, [{ path: 'f', offset: 100, size: 50 }, { path: 'g', offset: 0, size: 50 }]],
+        ].sort(),
+      );
+      assert.deepEqual(await store.chunksIn([{ hash: y.hash, path: 'g' }, { hash: x.hash, path: 'g' }, { hash: x.hash, path: 'f' }]), [
+        { path: 'g', offset: 0, size: 50 },
+        undefined,
+        { path: 'f', offset: 0, size: 100 },
+      ]);
+      await store.commit([change('f', { version: 2, deleted: true })]);
+      assert.deepEqual([...(await store.findChunks([x.hash, y.hash])).keys()], [y.hash]);
     });
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ChunkRef, EntryKind, FileRecord } from '@syncline/core';
 import { tempDir } from '../../../test/helpers/tmp.js';
-import { openStore, SeqMismatchError, type ChunkLocation, type IndexEntry, type LevelStore } from '../src/index.js';
+import { openStore, SeqMismatchError, type ChunkLocation, type IndexEntry, type LevelStore, type PathStamp } from '../src/index.js';
 import { chunk, collect, record, stamp } from './records.js';
 
 // Paths chosen to trip ordering and prefix bugs: '!' and '.' sort before '/', a surrogate
@@ -93,10 +93,16 @@ function entryFor(op: Op, seq: number, version: number): IndexEntry {
   return { record: r, stat: r.deleted ? null : stamp(r.size, version) };
 }
 
+const stampOf = ({ record, stat }: IndexEntry): PathStamp => ({ path: record.path, kind: record.kind, deleted: record.deleted, stat });
+
 async function assertSameState(store: LevelStore, model: Model): Promise<void> {
   assert.equal(store.lastSeq(), model.lastSeq);
   assert.deepEqual(await collect(store.entries()), model.sortedEntries());
   for (const under of UNDER) assert.deepEqual(await collect(store.entries({ under })), model.sortedEntries(under), `under ${under}`);
+  assert.deepEqual((await collect(store.stamps())).flat(), model.sortedEntries().map(stampOf));
+  for (const under of UNDER) assert.deepEqual((await collect(store.stamps({ under }))).flat(), model.sortedEntries(under).map(stampOf), `stamps under ${under}`);
+  const held = (p: string) => model.entries.get(p);
+  assert.deepEqual(await store.stampsOf([...PATHS, 'nothing']), [...PATHS, 'nothing'].map((p) => (held(p) ? stampOf(held(p)!) : undefined)));
   const changes = model.changes();
   assert.deepEqual(await store.changesSince(0, 1000), changes);
   const paged: FileRecord[] = [];
@@ -105,6 +111,14 @@ async function assertSameState(store: LevelStore, model: Model): Promise<void> {
   }
   assert.deepEqual(paged, changes, 'paging with limit 3 gives the same sequence');
   for (const c of CHUNKS) assert.deepEqual(await store.findChunk(c.hash), model.chunkLocations(c.hash), `chunk ${c.hash}`);
+  const found = await store.findChunks([...CHUNKS.map((c) => c.hash), chunk('never', 1).hash]);
+  const expected = CHUNKS.map((c) => [c.hash, model.chunkLocations(c.hash)] as const).filter(([, locations]) => locations.length > 0);
+  assert.deepEqual(new Map([...found].sort()), new Map(expected.sort()), 'findChunks agrees with findChunk (chunk counts in step)');
+  for (const path of PATHS) {
+    const wanted = CHUNKS.map((c) => ({ hash: c.hash, path }));
+    const expectedIn = CHUNKS.map((c) => model.chunkLocations(c.hash).find((l) => l.path === path));
+    assert.deepEqual(await store.chunksIn(wanted), expectedIn, `chunksIn ${path}`);
+  }
 }
 
 describe('LevelStore against an in-memory model (property)', () => {

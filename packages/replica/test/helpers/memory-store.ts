@@ -1,5 +1,5 @@
 import type { FileRecord } from '@syncline/core';
-import type { ChunkLocation, IndexEntry, Store, SyncObject } from '@syncline/store';
+import type { ChunkLocation, IndexEntry, PathStamp, Store, SyncObject } from '@syncline/store';
 
 /**
  * A Store held in memory, for unit tests that should not depend on LevelDB.
@@ -34,6 +34,17 @@ export class MemoryStore implements Store {
       .filter((p) => under === undefined || p === under || p.startsWith(`${under}/`))
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const p of paths) yield this.index.get(p) as IndexEntry;
+  }
+
+  async stampsOf(paths: readonly string[]): Promise<(PathStamp | undefined)[]> {
+    return paths.map((p) => {
+      const entry = this.index.get(p);
+      return entry && { path: p, kind: entry.record.kind, deleted: entry.record.deleted, stat: entry.stat };
+    });
+  }
+
+  async *stamps(options: { under?: string } = {}): AsyncIterable<readonly PathStamp[]> {
+    for await (const { record, stat } of this.entries(options)) yield [{ path: record.path, kind: record.kind, deleted: record.deleted, stat }];
   }
 
   lastSeq(): number {
@@ -89,6 +100,10 @@ export class MemoryStore implements Store {
       }
     }
     return found;
+  }
+
+  async chunksIn(wanted: readonly { hash: string; path: string }[]): Promise<(ChunkLocation | undefined)[]> {
+    return Promise.all(wanted.map(async ({ hash, path }) => (await this.findChunk(hash)).find((l) => l.path === path)));
   }
 
   async findChunks(hashes: readonly string[]): Promise<Map<string, ChunkLocation[]>> {
