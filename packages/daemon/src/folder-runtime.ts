@@ -198,7 +198,9 @@ export class FolderRuntime {
       this.error = undefined;
       return result.applied > 0 || result.nonMirrored;
     } catch (err) {
-      this.log.warn({ folder: this.id, peer, role, err: err instanceof Error ? err.message : String(err) }, 'session ended early');
+      // The other side closing (e.g. it has not accepted the folder yet) is routine; anything else is worth a warning.
+      const closedByPeer = (err as { code?: string }).code === 'SYNCLINE_CHANNEL_CLOSED' || /peer closed|other side closed/.test(String((err as Error)?.message));
+      this.log[closedByPeer ? 'info' : 'warn']({ folder: this.id, peer, role, err: err instanceof Error ? err.message : String(err) }, 'session ended early');
       return false;
     } finally {
       clearInterval(ticker);
