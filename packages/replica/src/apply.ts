@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, constants as fsc, lstatSync, mkdirSync, readli
 import path from 'node:path';
 import { ancestorPaths, comparePaths, pathDepth, sameContent, type FileRecord } from '@syncline/core';
 import type { IndexEntry, StatStamp, Store } from '@syncline/store';
-import { flushFileSystem, yieldToEventLoop } from './durability.js';
+import { flushFileSystem, fsyncPathSync, yieldToEventLoop } from './durability.js';
 import type { ApplyProblem } from './errors.js';
 import { tmpDir } from './tmp.js';
 import { Trash } from './trash.js';
@@ -72,9 +72,10 @@ export async function applyTargets(
   const safeDirs = new Set<string>();
   const current = new Map<string, Stats | null>();
   const abs = (rel: string) => `${root}/${rel}`;
-  /** Directories whose entries changed: what must be fsynced where syncfs is unavailable. */
-  const touchedDirs = new Set<string>();
-  const touched = (rel: string) => touchedDirs.add(path.dirname(abs(rel)));
+  /** What must be durable before the commit: directories whose entries changed, files whose inode did. */
+  const touchedPaths = new Set<string>();
+  const touched = (rel: string) => touchedPaths.add(path.dirname(abs(rel)));
+  const fsync = options.fsync !== false;
   const fail = (p: string, err: unknown) => {
     failed.add(p);
     const changed = err instanceof ChangedLocally;
@@ -155,6 +156,8 @@ export async function applyTargets(
     const st = lstatSync(part);
     chmodSync(copy, st.mode & 0o7777);
     utimesSync(copy, st.atime, st.mtime);
+    // Like every prepared file, the copy's data is durable before it is renamed into place.
+    if (fsync) fsyncPathSync(copy);
     return copy;
   };
 
@@ -185,6 +188,7 @@ export async function applyTargets(
       if (st) trash.keep(p);
       renameSync(tmp, target);
       touched(p);
+      touchedPaths.add(tmpDir(root));
       entries.push({ record: r, stat: stampOf(lstatSync(target)) });
       return;
     }
@@ -193,6 +197,7 @@ export async function applyTargets(
       if (!st) throw new ChangedLocally(`${p} disappeared since the last scan`);
       if ((st.mode & 0o777) !== (r.mode & 0o777)) chmodSync(target, r.mode & 0o777);
       if (st.mtimeMs !== r.mtimeMs) utimesSync(target, new Date(r.mtimeMs), new Date(r.mtimeMs));
+      touchedPaths.add(target);
       entries.push({ record: r, stat: stampOf(lstatSync(target)) });
       return;
     }
@@ -207,6 +212,7 @@ export async function applyTargets(
     }
     renameSync(source, target);
     touched(p);
+    touchedPaths.add(path.dirname(source));
     entries.push({ record: r, stat: stampOf(lstatSync(target)) });
   };
 
@@ -230,7 +236,7 @@ export async function applyTargets(
   await run(ordered.filter((t) => t.record.kind !== 'dir'), createOne);
 
   // Renames and new directories are durable before the index says they happened.
-  if (options.fsync !== false && entries.length > 0) await flushFileSystem(root, [...touchedDirs]);
+  if (fsync && touchedPaths.size > 0) await flushFileSystem(root, [...touchedPaths]);
   const committed = await store.commit(entries);
   return { committed, problems, failed };
 }

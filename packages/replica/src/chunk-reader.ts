@@ -84,7 +84,7 @@ function readServed(range: ServedRange, target: Uint8Array): boolean {
  */
 export function readServedRanges(ranges: readonly ServedRange[], into?: ArrayBuffer): { bytes: ArrayBuffer; found: boolean[] } {
   const total = ranges.reduce((n, r) => n + r.size, 0);
-  const bytes = into && into.byteLength >= total ? into : (Buffer.allocUnsafeSlow(total).buffer as ArrayBuffer);
+  const bytes = into && into.byteLength >= total ? into : (Buffer.allocUnsafeSlow(roundUp(total, SERVE_BUFFER_GRAIN)).buffer as ArrayBuffer);
   let offset = 0;
   const found = ranges.map((r) => {
     if (!readServed(r, new Uint8Array(bytes, offset, r.size))) return false;
@@ -92,6 +92,13 @@ export function readServedRanges(ranges: readonly ServedRange[], into?: ArrayBuf
     return true;
   });
   return { bytes: offset === total ? bytes : bytes.slice(0, offset), found };
+}
+
+/** New read buffers come in whole multiples of this, so that they fit the next requests when reused. */
+const SERVE_BUFFER_GRAIN = 4 * 1024 * 1024;
+
+function roundUp(n: number, grain: number): number {
+  return Math.max(grain, Math.ceil(n / grain) * grain);
 }
 
 /** The first location whose bytes still hash to `hash` (files may have changed since indexing). */

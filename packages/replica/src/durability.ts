@@ -1,17 +1,22 @@
 import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { forEachLimit } from './concurrency.js';
 
 let syncfsWorks: boolean | undefined;
 
+/** Up to this many paths are fsynced one by one; more are flushed with one syncfs. */
+const FSYNC_EACH_MAX = 32;
+
 /**
- * Makes everything written under `dir` durable. One `sync -f` (syncfs(2) on the file system
- * holding dir) replaces thousands of per-file fsyncs; where that is unavailable, each listed
- * path (files, and the directories whose entries changed) is fsynced instead.
+ * Makes the given paths durable: files (data and inode) and directories (their entries).
+ * A few are fsynced one by one, which flushes only them. Many, typically thousands of small
+ * files, cost far less with one `sync -f` (syncfs(2) on the file system holding `dir`) —
+ * which flushes everything dirty on that file system, other programs' writes included.
  */
 export async function flushFileSystem(dir: string, paths: readonly string[]): Promise<void> {
-  if (syncfsWorks !== false) {
+  if (paths.length > FSYNC_EACH_MAX && syncfsWorks !== false) {
     const ok = await syncFileSystemOf(dir);
     if (ok) {
       syncfsWorks = true;
@@ -19,17 +24,37 @@ export async function flushFileSystem(dir: string, paths: readonly string[]): Pr
     }
     syncfsWorks = false;
   }
-  await forEachLimit(paths, 16, async (p) => {
-    const fh = await open(p, 'r').catch(() => undefined);
-    if (!fh) return;
-    try {
-      await fh.sync();
-    } catch {
-      // A file system that refuses fsync on this kind of file: nothing more to do.
-    } finally {
-      await fh.close();
-    }
-  });
+  await forEachLimit(paths, 16, fsyncPath);
+}
+
+/** fsync of one file or directory; a path that is gone or cannot be fsynced is left as it is. */
+export async function fsyncPath(p: string): Promise<void> {
+  const fh = await open(p, 'r').catch(() => undefined);
+  if (!fh) return;
+  try {
+    await fh.sync();
+  } catch {
+    // A file system that refuses fsync on this kind of file: nothing more to do.
+  } finally {
+    await fh.close();
+  }
+}
+
+/** fsyncPath with synchronous calls, for the rare file made in the middle of a synchronous loop. */
+export function fsyncPathSync(p: string): void {
+  let fd: number;
+  try {
+    fd = openSync(p, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // As in fsyncPath.
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Yields to the event loop; long synchronous loops call it every few hundred items. */

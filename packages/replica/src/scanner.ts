@@ -81,12 +81,11 @@ export class ReplicaRootError extends SynclineError {
 }
 
 const DEFAULT_CONCURRENCY = 8;
-const DEFAULT_BATCH_SIZE = 1_000;
+const DEFAULT_BATCH_SIZE = 2_000;
 /** ScanResult.changed lists at most this many records (a first scan of a big tree changes every path). */
 export const MAX_CHANGED_LISTED = 1000;
 /** Files the walk queues before it stops to hash them, so memory stays flat on huge trees. */
 const HASH_QUEUE_FILES = 1000;
-const HASH_QUEUE_BYTES = 256 * 1024 * 1024;
 /** Files at least this big are hashed on worker threads (smaller ones are quicker to read here). */
 const OFF_THREAD_MIN_BYTES = SYNC_READ_LIMIT;
 /** Vanished paths whose records are read at once to write their tombstones. */
@@ -217,7 +216,6 @@ class Scan {
   /** Stored live paths the walk passed without finding them on disk: tombstones, unless protected meanwhile. */
   private readonly vanished: string[] = [];
   private hashJobs: HashJob[] = [];
-  private hashJobBytes = 0;
   private readonly problems: ScanProblem[] = [];
   private readonly changed: FileRecord[] = [];
   private changedCount = 0;
@@ -365,7 +363,7 @@ class Scan {
       if (frame.dir === '' && name === META_DIR) continue;
       const relPath = childPath(frame.dir, name);
       if (await this.visit(relPath, name, await cursor.take(relPath))) insertSubdir(frame.subdirs, name);
-      if (this.hashJobs.length >= HASH_QUEUE_FILES || this.hashJobBytes >= HASH_QUEUE_BYTES) await this.hashQueued();
+      if (this.hashJobs.length >= HASH_QUEUE_FILES) await this.hashQueued();
       await this.backPressure();
       if (this.dueForYield()) await nextTurn();
     }
@@ -432,9 +430,7 @@ class Scan {
     }
     if (live?.kind === kind && sameStamp(live.stat, st)) return false;
     if (kind === 'file') {
-      const stamp = statStamp(st);
-      this.hashJobs.push({ path: relPath, stamp, stored: stored !== undefined });
-      this.hashJobBytes += stamp.size;
+      this.hashJobs.push({ path: relPath, stamp: statStamp(st), stored: stored !== undefined });
       return false;
     }
     let target: string;
@@ -468,7 +464,6 @@ class Scan {
     const jobs = this.hashJobs;
     if (jobs.length === 0) return;
     this.hashJobs = [];
-    this.hashJobBytes = 0;
     const withPrevious = jobs.filter((job) => job.stored);
     const entries = await this.store.getMany(withPrevious.map((job) => job.path));
     withPrevious.forEach((job, i) => (job.previous = entries[i]));

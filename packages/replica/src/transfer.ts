@@ -6,7 +6,7 @@ import type { Store } from '@syncline/store';
 import { readVerified, sha256, type ChunkRequest } from './chunk-reader.js';
 import { sha256Hex } from './file-hash.js';
 import { forEachLimit } from './concurrency.js';
-import { flushFileSystem, yieldToEventLoop } from './durability.js';
+import { flushFileSystem, fsyncPath, yieldToEventLoop } from './durability.js';
 import type { ApplyProblem } from './errors.js';
 import { ensureTmpDir, partialPath, tmpDir } from './tmp.js';
 import { workerPool } from './worker-pool.js';
@@ -68,26 +68,38 @@ export async function prepareFiles(
   const problems: ApplyProblem[] = [];
   const small = records.filter((r) => r.size <= SMALL_FILE_MAX);
   const large = records.filter((r) => r.size > SMALL_FILE_MAX);
+  const fsync = options.fsync !== false;
   const batches = smallFileBatches(small);
   let fetching = batches.length > 0 ? fetchSmallBatch(root, store, batches[0]!, source, stats) : undefined;
   for (let i = 0; i < batches.length; i++) {
     const fetched = await fetching!;
     // The other side reads the next batch (on its worker threads) while this one is written.
-    fetching = i + 1 < batches.length ? prefetch(fetchSmallBatch(root, store, batches[i + 1]!, source, stats)) : undefined;
+    fetching = i + 1 < batches.length ? startedEarly(fetchSmallBatch(root, store, batches[i + 1]!, source, stats)) : undefined;
     writeSmallBatch(root, batches[i]!, fetched, stats, prepared, problems);
     workerPool().recycle(fetched.data.values());
     await yieldToEventLoop();
   }
+  // The small files are flushed, and each large file is fsynced as soon as it is complete,
+  // while the large files are still coming: the disk works meanwhile.
+  const smallFiles = [...prepared.values()];
+  const smallFilesDurable = fsync && smallFiles.length > 0 ? startedEarly(flushFileSystem(tmpDir(root), smallFiles)) : undefined;
+  const largeFileSyncs: Promise<void>[] = [];
+  const syncLarge = limiter(2);
   await forEachLimit(large, 2, async (record) => {
     try {
       const outcome = await prepareLargeFile(root, store, record, source, stats);
-      if (outcome.ok) prepared.set(record.hash, outcome.tmpPath);
-      else problems.push(outcome.problem);
+      if (outcome.ok) {
+        prepared.set(record.hash, outcome.tmpPath);
+        if (fsync) largeFileSyncs.push(syncLarge(() => fsyncPath(outcome.tmpPath)));
+      } else {
+        problems.push(outcome.problem);
+      }
     } catch (err) {
       problems.push({ path: record.path, code: 'prepare-failed', message: `${record.path}: ${err instanceof Error ? err.message : String(err)}` });
     }
   });
-  if (options.fsync !== false && prepared.size > 0) await flushFileSystem(tmpDir(root), [...prepared.values()]);
+  await smallFilesDurable;
+  await Promise.all(largeFileSyncs);
   return { prepared, problems };
 }
 
@@ -111,10 +123,27 @@ function smallFileBatches(small: readonly FileRecord[]): FileRecord[][] {
   return batches;
 }
 
-/** A fetch started ahead of its turn: a failure surfaces when it is awaited, not as an unhandled rejection before. */
-function prefetch<T>(fetch: Promise<T>): Promise<T> {
-  fetch.catch(() => undefined);
-  return fetch;
+/** Runs at most `limit` of the given tasks at a time. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running < limit) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // a finishing task hands over its slot
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
+/** Work started ahead of its turn: a failure surfaces when it is awaited, not as an unhandled rejection before. */
+function startedEarly<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
 }
 
 interface FetchedChunks {
@@ -215,7 +244,7 @@ async function prepareLargeFile(root: string, store: Store, record: FileRecord, 
         keep = true;
         return { ok: false, problem: unavailable(record.path) };
       }
-      fetching = i + 1 < windows.length ? prefetch(fetchWindow(root, store, windows[i + 1]!, source, stats)) : undefined;
+      fetching = i + 1 < windows.length ? startedEarly(fetchWindow(root, store, windows[i + 1]!, source, stats)) : undefined;
       const parts = window.map((r) => got.data.get(r.hash)!);
       // The write runs in the thread pool while this thread hashes the same bytes.
       const written = writeAllv(fh, parts, offset);

@@ -95,11 +95,11 @@ export class WorkerPool {
     }
   }
 
-  /** The smallest spare that holds `size` bytes without wasting most of it. */
+  /** The smallest spare that holds `size` bytes. */
   private takeSpare(size: number): ArrayBuffer | undefined {
     let best = -1;
     this.spares.forEach((b, i) => {
-      if (b.byteLength >= size && b.byteLength <= 2 * size && (best < 0 || b.byteLength < this.spares[best]!.byteLength)) best = i;
+      if (b.byteLength >= size && (best < 0 || b.byteLength < this.spares[best]!.byteLength)) best = i;
     });
     return best < 0 ? undefined : this.spares.splice(best, 1)[0];
   }

@@ -65,6 +65,12 @@ import type { ChunkLocation, IndexEntry, PathStamp, Store, SyncObject } from './
  */
 const STORE_FORMAT = 2;
 const UPGRADABLE_FORMAT = 1;
+/**
+ * LevelDB's block cache and write buffer, per store (a sync holds two open). LevelDB's
+ * defaults (8 MiB and 4 MiB) cost 15–30 MB more peak RSS on a first sync of 100,000 files,
+ * for no measurable speed: reads here are mostly of recent writes or sequential.
+ */
+const LEVELDB_MEMORY = { cacheSize: 2 << 20, writeBufferSize: 2 << 20 } as const;
 /** Entries per LevelDB read while iterating; also the batch size of the format upgrade. */
 const READ_BATCH = 1000;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -291,7 +297,7 @@ export class LevelStore implements Store {
     if (!rootStat.isDirectory()) throw new StoreOpenError(this.dbDir, `the replica root ${this.replicaRoot} is not a directory`);
     const db: Db = new Level<Buffer, Buffer>(this.dbDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     try {
-      await db.open({ createIfMissing: true });
+      await db.open({ createIfMissing: true, ...LEVELDB_MEMORY });
     } catch (err) {
       if (hasCode(err, 'LEVEL_LOCKED')) throw new ReplicaBusyError(this.replicaRoot, { cause: err });
       throw new StoreOpenError(this.dbDir, `${causeChainMessage(err)}; check that the directory is readable and writable`, { cause: err });
