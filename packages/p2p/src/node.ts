@@ -1,4 +1,3 @@
-import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
 import type { Connection, Libp2p, PeerId, PeerInfo, Stream } from '@libp2p/interface';
@@ -12,6 +11,7 @@ import { redialDelay, STABLE_CONNECTION_MS } from './backoff.js';
 import { InvalidAddressError, InvalidFolderIdError, NodeNotRunningError, PeerNotTrustedError, PeerUnreachableError } from './errors.js';
 import { MAX_FRAME_BYTES } from './framing.js';
 import { loadOrCreateIdentity, type Identity } from './identity.js';
+import { leanNoise } from './lean-noise.js';
 import { cancelAddressManagerDebounce, closeCallbacksRun } from './libp2p-quirks.js';
 import { FOLDER_ID_RE, HEADER_TIMEOUT_MS, MAX_HEADER_FRAME_BYTES, MAX_SMALL_FRAME_BYTES, NUDGE_PROTOCOL, OFFER_PROTOCOL, PAIR_PROTOCOL, parseStreamHeader, SYNC_PROTOCOL } from './protocols.js';
 import { StreamChannel } from './stream-channel.js';
@@ -39,7 +39,7 @@ export async function createNode(options: NodeOptions): Promise<SynclineNode> {
     privateKey: identity.privateKey,
     addresses: { listen: [...options.listen] },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [leanNoise()],
     streamMuxers: [yamux()],
     connectionGater: trustGate((id) => options.isTrusted(id) || (options.isPairing?.() ?? false), log),
     peerDiscovery: options.mdns ? [mdns()] : [],
