@@ -10,6 +10,12 @@ export interface Channel {
   /** Resolves with the next message, or rejects with ChannelClosedError once closed. */
   receive(): Promise<unknown>;
   close(reason?: string): void;
+  /**
+   * Optional: gives back byte strings of received messages (whole payloads: every byte string
+   * of one message at once) once nothing reads them any more, so that the channel may reuse
+   * their memory for later messages.
+   */
+  release?(views: Iterable<Uint8Array>): void;
 }
 
 class MemoryEnd implements Channel {

@@ -84,6 +84,11 @@ export class SessionIO {
     return new Map(m.chunks.map((c) => [c.hash, c.data]));
   }
 
+  /** Gives back chunks from fetchChunks() that nothing reads any more (all of one reply at once). */
+  releaseChunks(chunks: Iterable<Uint8Array>): void {
+    this.channel.release?.(chunks);
+  }
+
   /** Ends the session on both sides, telling the peer why. */
   async abort(reason: string): Promise<void> {
     await this.channel.send({ t: 'abort', reason }).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { base32, type DeferAction, type FileRecord, type PathAction, type PlanOverride } from '@syncline/core';
-import { emptyTransferStats, type ApplyProblem, type TransferStats } from '@syncline/replica';
+import { emptyTransferStats, type ApplyProblem, type ChunkRequest, type TransferStats } from '@syncline/replica';
 import type { SyncObject } from '@syncline/store';
 import type { Channel } from './channel.js';
 import { ProtocolError, SessionAbortedError } from './errors.js';
@@ -144,7 +144,8 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
     ignored += plan.ignored.length;
     failpoint('exchanged');
 
-    const fetched = await replica.prepare(plan.targets, (requests) => io.fetchChunks(requests), transfer);
+    const source = Object.assign((requests: readonly ChunkRequest[]) => io.fetchChunks(requests), { release: (chunks: Iterable<Uint8Array>) => io.releaseChunks(chunks) });
+    const fetched = await replica.prepare(plan.targets, source, transfer);
     failpoint('prepared');
     // The other side may still read our files until it has prepared: apply only after that.
     await io.send({ t: 'prepared' });

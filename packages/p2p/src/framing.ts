@@ -222,6 +222,8 @@ const ASSEMBLE_ABOVE = 64 * 1024;
  * die young and a frame is held once, not twice (pieces plus the assembled copy).
  */
 export class FrameBuffer {
+  /** Where payloads of large frames come from; give them back through it once read (release()). */
+  readonly payloads = new PayloadPool();
   private chunks: Uint8Array[] = [];
   private offset = 0;
   private bytes = 0;
@@ -251,6 +253,7 @@ export class FrameBuffer {
     this.offset = 0;
     this.bytes = 0;
     this.partial = undefined;
+    this.payloads.clear();
   }
 
   /**
@@ -271,7 +274,7 @@ export class FrameBuffer {
     if (this.bytes < FRAME_HEADER_BYTES + length) {
       if (length > ASSEMBLE_ABOVE) {
         this.consume(FRAME_HEADER_BYTES);
-        const payload = uninitialized(length);
+        const payload = this.payloads.take(length);
         let filled = 0;
         for (const [index, chunk] of this.chunks.entries()) {
           const piece = index === 0 ? chunk.subarray(this.offset) : chunk;
@@ -328,4 +331,55 @@ export class FrameBuffer {
 function uninitialized(n: number): Uint8Array {
   const b = Buffer.allocUnsafeSlow(n);
   return new Uint8Array(b.buffer, b.byteOffset, n);
+}
+
+/** Frames at least this big (chunk replies) are assembled in pooled buffers. */
+const POOLED_MIN_BYTES = 1024 * 1024;
+/** Pooled buffers come in whole multiples of this, so that one fits the next frames of about its size. */
+const POOL_GRAIN_BYTES = 1024 * 1024;
+/** At most this much memory is kept for reuse: a few chunk replies (8–17 MiB each). */
+const MAX_SPARE_BYTES = 40 * 1024 * 1024;
+
+/**
+ * Buffers for the payloads of large frames, reused once their reader gives them back. A fresh
+ * buffer of several MiB is memory the process has to fault in page by page as it is written,
+ * which cost about as much CPU as decrypting the same bytes; and every fresh buffer is external
+ * memory that drives V8 to full garbage collections.
+ */
+export class PayloadPool {
+  private readonly spares: ArrayBuffer[] = [];
+  /** Buffers handed out and not given back yet. */
+  private readonly lent = new WeakSet<ArrayBuffer>();
+
+  /** An uninitialized buffer of `length` bytes: a spare if one fits, else a new one. */
+  take(length: number): Uint8Array {
+    if (length < POOLED_MIN_BYTES) return uninitialized(length);
+    let best = -1;
+    this.spares.forEach((b, i) => {
+      if (b.byteLength >= length && (best < 0 || b.byteLength < this.spares[best]!.byteLength)) best = i;
+    });
+    const buffer = best >= 0 ? this.spares.splice(best, 1)[0]! : (Buffer.allocUnsafeSlow(Math.ceil(length / POOL_GRAIN_BYTES) * POOL_GRAIN_BYTES).buffer as ArrayBuffer);
+    this.lent.add(buffer);
+    return new Uint8Array(buffer, 0, length);
+  }
+
+  /**
+   * Gives back the buffers behind these views (a payload, or byte strings decoded from it) once
+   * nothing reads any view of them any more: later frames overwrite them. Views of other
+   * memory, and buffers given back before, are ignored.
+   */
+  release(views: Iterable<Uint8Array>): void {
+    for (const view of views) {
+      const buffer = view.buffer as ArrayBuffer;
+      if (!this.lent.has(buffer)) continue;
+      this.lent.delete(buffer);
+      const spareBytes = this.spares.reduce((n, b) => n + b.byteLength, 0);
+      if (spareBytes + buffer.byteLength <= MAX_SPARE_BYTES) this.spares.push(buffer);
+    }
+  }
+
+  /** Drops the spares (the lent buffers are not tracked for that: they die with their views). */
+  clear(): void {
+    this.spares.length = 0;
+  }
 }

@@ -92,6 +92,10 @@ export class StreamChannel implements Channel {
     });
   }
 
+  release(views: Iterable<Uint8Array>): void {
+    if (!this.localClosed && !this.failed) this.buffer.payloads.release(views);
+  }
+
   close(reason = 'the session was closed'): void {
     if (this.localClosed) return;
     this.localClosed = true;

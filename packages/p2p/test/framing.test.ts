@@ -181,4 +181,28 @@ describe('p2p framing', () => {
       assert.deepEqual(decoded, messages);
     }
   });
+
+  it('assembles large frames in pooled buffers, reused only once given back', () => {
+    const buffer = new FrameBuffer();
+    /** Delivers a chunk reply of 2 MiB in two pieces (so that it is assembled) and decodes it. */
+    const receive = (fill: number): Uint8Array => {
+      const stream = Buffer.concat(encodeFrameParts({ t: 'chunks', id: fill, chunks: [{ hash: 'h', data: new Uint8Array(2 << 20).fill(fill) }] }));
+      buffer.push(stream.subarray(0, 100_000));
+      assert.equal(buffer.nextFrame(MAX_FRAME_BYTES), undefined);
+      buffer.push(stream.subarray(100_000));
+      const payload = buffer.nextFrame(MAX_FRAME_BYTES)!;
+      const data = (decodeFramePayload(payload) as { chunks: { data: Uint8Array }[] }).chunks[0]!.data;
+      assert.ok(data.every((b) => b === fill));
+      return data;
+    };
+    const first = receive(1);
+    const second = receive(2);
+    assert.notEqual(second.buffer, first.buffer, 'a buffer not given back is not reused');
+    buffer.payloads.release([first, new Uint8Array(10), first]);
+    const third = receive(3);
+    assert.equal(third.buffer, first.buffer, 'a buffer given back is reused');
+    const fourth = receive(4);
+    assert.notEqual(fourth.buffer, first.buffer, 'a buffer given back twice is reused once');
+    assert.notEqual(fourth.buffer, second.buffer);
+  });
 });

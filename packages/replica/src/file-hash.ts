@@ -208,6 +208,32 @@ function readAndHashSync(buffer: Buffer, limit: number, absPath: string, read: (
   return hasher.digest();
 }
 
+/** Bytes read at a time by sha256FileSync: big reads, few calls. */
+const WHOLE_FILE_READ_BYTES = 4 * 1024 * 1024;
+let wholeFileBuffer: Buffer | undefined;
+
+/**
+ * SHA-256 (hex) of a whole file and the number of bytes it holds, with synchronous reads (for
+ * a worker thread). Nothing but the hash: no chunking. Reading stops past `expectedSize`.
+ */
+export function sha256FileSync(absPath: string, expectedSize: number): { hash: string; size: number } {
+  const fd = openSync(absPath, OPEN_FLAGS);
+  try {
+    checkRegular(fstatSync(fd), absPath);
+    const buffer = (wholeFileBuffer ??= Buffer.allocUnsafeSlow(WHOLE_FILE_READ_BYTES));
+    const hasher = createHash('sha256');
+    let size = 0;
+    for (let n = readSync(fd, buffer, 0, buffer.length, 0); n > 0; n = readSync(fd, buffer, 0, buffer.length, size)) {
+      hasher.update(buffer.subarray(0, n));
+      size += n;
+      if (size > expectedSize) break;
+    }
+    return { hash: hasher.digest('hex'), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function checkRegular(st: Stats, absPath: string): Stats {
   if (!st.isFile()) throw new NotAFileError(absPath);
   return st;

@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { readServedRanges } from './chunk-reader.js';
-import { hashFileSync } from './file-hash.js';
+import { hashFileSync, sha256FileSync } from './file-hash.js';
 import type { PoolReply, PoolRequest } from './worker-pool.js';
 
 const port = parentPort;
@@ -16,6 +16,8 @@ port.on('message', (request: PoolRequest) => {
       const { hash, size, chunks, stat } = hashFileSync(request.absPath, request.expectedSize);
       const fileStat = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, mode: stat.mode };
       port.postMessage({ id: request.id, ok: true, hashed: { hash, size, chunks, stat: fileStat } } satisfies PoolReply);
+    } else if (request.job === 'sha256') {
+      port.postMessage({ id: request.id, ok: true, sha256: sha256FileSync(request.absPath, request.expectedSize) } satisfies PoolReply);
     } else {
       const { bytes, found } = readServedRanges(request.ranges, request.into);
       port.postMessage({ id: request.id, ok: true, bytes, found } satisfies PoolReply, [bytes]);

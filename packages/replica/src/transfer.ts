@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, fchmodSync, futimesSync, openSync, writeSync } from 'node:fs';
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { FileRecord } from '@syncline/core';
@@ -11,8 +11,13 @@ import type { ApplyProblem } from './errors.js';
 import { ensureTmpDir, partialPath, tmpDir } from './tmp.js';
 import { workerPool } from './worker-pool.js';
 
-/** Fetches chunks from the other replica; chunks it cannot serve are absent from the map. */
-export type ChunkSource = (requests: readonly ChunkRequest[]) => Promise<Map<string, Uint8Array>>;
+/**
+ * Fetches chunks from the other replica; chunks it cannot serve are absent from the map.
+ * `release`, if present, takes back every chunk of one call's map once none is read any more.
+ */
+export type ChunkSource = ((requests: readonly ChunkRequest[]) => Promise<Map<string, Uint8Array>>) & {
+  readonly release?: (chunks: Iterable<Uint8Array>) => void;
+};
 
 export interface TransferStats {
   /** Chunk bytes received from the other replica. */
@@ -77,6 +82,7 @@ export async function prepareFiles(
     fetching = i + 1 < batches.length ? startedEarly(fetchSmallBatch(root, store, batches[i + 1]!, source, stats)) : undefined;
     writeSmallBatch(root, batches[i]!, fetched, stats, prepared, problems);
     workerPool().recycle(fetched.data.values());
+    source.release?.(fetched.data.values());
     await yieldToEventLoop();
   }
   // The small files are flushed, and each large file is fsynced as soon as it is complete,
@@ -230,8 +236,7 @@ async function prepareLargeFile(root: string, store: Store, record: FileRecord, 
   const fh = await open(part, (await exists(part)) ? 'r+' : 'w+', 0o600);
   let keep = false;
   try {
-    const hasher = createHash('sha256');
-    let offset = await keepVerifiedPrefix(fh, record, hasher);
+    let offset = await keepVerifiedPrefix(fh, record);
     stats.bytesResumed += offset;
     const all = requestsFor(record);
     const start = all.findIndex((r) => r.offset >= offset);
@@ -246,17 +251,18 @@ async function prepareLargeFile(root: string, store: Store, record: FileRecord, 
       }
       fetching = i + 1 < windows.length ? startedEarly(fetchWindow(root, store, windows[i + 1]!, source, stats)) : undefined;
       const parts = window.map((r) => got.data.get(r.hash)!);
-      // The write runs in the thread pool while this thread hashes the same bytes.
-      const written = writeAllv(fh, parts, offset);
+      await writeAllv(fh, parts, offset);
       for (const [j, d] of parts.entries()) {
         if (!got.fetched.has(window[j]!.hash)) stats.bytesReused += d.length;
-        hasher.update(d);
         offset += d.length;
       }
-      await written;
       workerPool().recycle(parts);
+      source.release?.(got.data.values());
     }
-    if (hasher.digest('hex') !== record.hash || offset !== record.size) {
+    // Verified as written, read back on a worker thread: this thread stays free to receive the
+    // next windows (hashing here took a sixth of a receiving daemon's main thread).
+    const written = offset === record.size ? await workerPool().sha256File(part, record.size) : undefined;
+    if (written?.hash !== record.hash || written.size !== record.size) {
       return { ok: false, problem: { path: record.path, code: 'hash-mismatch', message: `assembled content of ${record.path} does not match its hash; it will be retried` } };
     }
     await fh.chmod(record.mode & 0o7777);
@@ -311,7 +317,7 @@ async function fetchWindow(root: string, store: Store, window: readonly ChunkReq
 }
 
 /** Keeps the longest prefix of whole, verified chunks of an existing partial file; truncates the rest. */
-async function keepVerifiedPrefix(fh: FileHandle, record: FileRecord, hasher: Hash): Promise<number> {
+async function keepVerifiedPrefix(fh: FileHandle, record: FileRecord): Promise<number> {
   const size = (await fh.stat()).size;
   let offset = 0;
   for (const c of record.chunks) {
@@ -319,7 +325,6 @@ async function keepVerifiedPrefix(fh: FileHandle, record: FileRecord, hasher: Ha
     const buf = Buffer.allocUnsafe(c.size);
     const { bytesRead } = await fh.read(buf, 0, c.size, offset);
     if (bytesRead !== c.size || sha256(buf) !== c.hash) break;
-    hasher.update(buf);
     offset += c.size;
   }
   if (offset !== size) await fh.truncate(offset);

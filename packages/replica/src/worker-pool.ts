@@ -7,11 +7,13 @@ import type { FileHash, FileStat, HashedFile } from './file-hash.js';
 
 export type PoolRequest =
   | { readonly job: 'hash'; readonly id: number; readonly absPath: string; readonly expectedSize: number }
-  | { readonly job: 'read'; readonly id: number; readonly ranges: readonly ServedRange[]; readonly into?: ArrayBuffer };
+  | { readonly job: 'read'; readonly id: number; readonly ranges: readonly ServedRange[]; readonly into?: ArrayBuffer }
+  | { readonly job: 'sha256'; readonly id: number; readonly absPath: string; readonly expectedSize: number };
 
 export type PoolReply =
   | { readonly id: number; readonly ok: true; readonly hashed: FileHash & { readonly stat: FileStat } }
   | { readonly id: number; readonly ok: true; readonly bytes: ArrayBuffer; readonly found: readonly boolean[] }
+  | { readonly id: number; readonly ok: true; readonly sha256: { readonly hash: string; readonly size: number } }
   | { readonly id: number; readonly ok: false; readonly message: string; readonly code: string | undefined };
 
 /** An error from a worker, with the `code` the scanner sorts errors by (ENOENT, SYNCLINE_FILE_CHANGED…). */
@@ -63,6 +65,13 @@ export class WorkerPool {
     const reply = await this.run({ job: 'hash', id: this.nextId++, absPath, expectedSize });
     if (!('hashed' in reply)) throw new Error('unexpected reply from a pool worker');
     return reply.hashed;
+  }
+
+  /** sha256FileSync on a worker thread: the SHA-256 of a whole file and its size. */
+  async sha256File(absPath: string, expectedSize: number): Promise<{ hash: string; size: number }> {
+    const reply = await this.run({ job: 'sha256', id: this.nextId++, absPath, expectedSize });
+    if (!('sha256' in reply)) throw new Error('unexpected reply from a pool worker');
+    return reply.sha256;
   }
 
   /** readServedRanges on a worker thread: each range's bytes, or undefined where the chunk is not there. */
