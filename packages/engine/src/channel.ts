@@ -6,7 +6,7 @@ import { ChannelClosedError } from './errors.js';
  * Messages are plain data; the receiver validates everything it gets.
  */
 export interface Channel {
-  send(message: unknown): Promise<void>;
+  send(message: unknown, options?: SendOptions): Promise<void>;
   /** Resolves with the next message, or rejects with ChannelClosedError once closed. */
   receive(): Promise<unknown>;
   close(reason?: string): void;
@@ -16,6 +16,14 @@ export interface Channel {
    * their memory for later messages.
    */
   release?(views: Iterable<Uint8Array>): void;
+}
+
+export interface SendOptions {
+  /**
+   * Byte strings of the message that their owner wants back: the channel calls `release` once it
+   * no longer reads any of them (they may be overwritten then), or never if it cannot tell.
+   */
+  readonly lent?: { readonly views: Iterable<Uint8Array>; readonly release: () => void };
 }
 
 class MemoryEnd implements Channel {

@@ -9,6 +9,8 @@ export interface SessionReplica {
   readonly clock: { tick(): Hlc; observe(remote: Hlc): void; readonly current: Hlc };
   ignores(path: string, isDir: boolean): Promise<boolean>;
   readChunks(requests: readonly ChunkRequest[]): Promise<Map<string, Uint8Array>>;
+  /** Optional: takes back chunks from readChunks that nothing reads any more (their memory is reused). */
+  releaseChunks?(chunks: Iterable<Uint8Array>): void;
   prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats): Promise<PreparedFiles>;
   apply(targets: readonly TargetState[], prepared: ReadonlyMap<string, string>, label: string): Promise<ApplyResult>;
 }

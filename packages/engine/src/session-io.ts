@@ -1,5 +1,5 @@
 import type { ChunkRequest } from '@syncline/replica';
-import type { Channel } from './channel.js';
+import type { Channel, SendOptions } from './channel.js';
 import { ChannelClosedError, ProtocolError, SessionAbortedError } from './errors.js';
 import { parseMessage, type Message, type MessageType } from './messages.js';
 
@@ -29,6 +29,8 @@ export class SessionIO {
     private readonly channel: Channel,
     private readonly serveChunks: (requests: ChunkRequest[]) => Promise<Map<string, Uint8Array>>,
     private readonly idleTimeoutMs?: number,
+    /** Takes back the chunks serveChunks returned once they were sent. */
+    private readonly releaseServed?: (chunks: Iterable<Uint8Array>) => void,
   ) {
     this.armIdleTimer();
     this.done = this.readLoop();
@@ -58,9 +60,9 @@ export class SessionIO {
     if (this.waiters.size === 0 && this.pending.size === 0) this.lastHeard = Date.now();
   }
 
-  send(message: Message): Promise<void> {
+  send(message: Message, options?: SendOptions): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    return this.channel.send(message);
+    return this.channel.send(message, options);
   }
 
   async expect<T extends MessageType>(type: T): Promise<Of<T>> {
@@ -140,7 +142,9 @@ export class SessionIO {
   private async serve(m: Of<'getChunks'>): Promise<void> {
     try {
       const found = await this.serveChunks(m.chunks);
-      await this.send({ t: 'chunks', id: m.id, chunks: [...found].map(([hash, data]) => ({ hash, data })) });
+      const release = this.releaseServed;
+      const lent = release ? { views: found.values(), release: () => release(found.values()) } : undefined;
+      await this.send({ t: 'chunks', id: m.id, chunks: [...found].map(([hash, data]) => ({ hash, data })) }, { lent });
     } catch (err) {
       if (!(err instanceof ChannelClosedError)) this.fail(err instanceof Error ? err : new Error(String(err)));
     }

@@ -69,7 +69,7 @@ export function sampleIndices(count: number): number[] {
  * is missing into tmp, wait until both sides have fetched, apply, seal.
  */
 export async function runSession(replica: SessionReplica, channel: Channel, options: SessionOptions): Promise<SessionResult> {
-  const io = new SessionIO(channel, (hashes) => replica.readChunks(hashes), options.idleTimeoutMs);
+  const io = new SessionIO(channel, (hashes) => replica.readChunks(hashes), options.idleTimeoutMs, replica.releaseChunks?.bind(replica));
   const started = Date.now();
   try {
     const result = await sessionSteps(replica, io, options);

@@ -1,7 +1,8 @@
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface';
-import { ChannelClosedError, ProtocolError, type Channel, type Logger } from '@syncline/engine';
+import { ChannelClosedError, ProtocolError, type Channel, type Logger, type SendOptions } from '@syncline/engine';
 import { Uint8ArrayList } from 'uint8arraylist';
 import { decodeFramePayload, encodeFrameParts, FrameBuffer, MAX_FRAME_BYTES } from './framing.js';
+import { releaseOnceEncrypted } from './lean-noise.js';
 
 /** Read ahead at most this much while nobody is waiting in receive(); then pause the stream. */
 export const READ_AHEAD_BYTES = 2 * 1024 * 1024;
@@ -75,9 +76,9 @@ export class StreamChannel implements Channel {
     if (stream.status !== 'open') this.onClose();
   }
 
-  send(message: unknown): Promise<void> {
+  send(message: unknown, options?: SendOptions): Promise<void> {
     if (this.closedReason !== undefined) return Promise.reject(new ChannelClosedError(this.closedReason));
-    const written = this.sendChain.then(() => this.write(message));
+    const written = this.sendChain.then(() => this.write(message, options));
     this.sendChain = written.catch(() => undefined);
     return written;
   }
@@ -114,9 +115,10 @@ export class StreamChannel implements Channel {
     if (!this.streamClosed) this.stream.abort(new ChannelClosedError(reason));
   }
 
-  private async write(message: unknown): Promise<void> {
+  private async write(message: unknown, options: SendOptions | undefined): Promise<void> {
     if (this.closedReason !== undefined) throw new ChannelClosedError(this.closedReason);
     const parts = encodeFrameParts(message, this.maxFrameBytes);
+    if (options?.lent) releaseOnceEncrypted(parts, options.lent);
     try {
       // One send() for the whole frame, so that its parts go out in as few muxer frames as one
       // buffer would. (Noise and yamux depend on uint8arraylist 2.x, libp2p's types on 3.x; both

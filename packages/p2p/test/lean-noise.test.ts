@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Uint8ArrayList } from 'uint8arraylist';
-import { leanDecrypt, withLeanDecrypt, type EncryptedStreamInternals } from '../src/lean-noise.js';
+import { leanDecrypt, releaseOnceEncrypted, withLeanCrypto, type EncryptedStreamInternals } from '../src/lean-noise.js';
 
 /** A stand-in for noise's EncryptedMessageStream whose "cipher" drops the 16-byte tag and records its calls. */
 function fakeStream(): EncryptedStreamInternals & { calls: { ciphertext: Uint8Array; dst: Uint8Array | undefined }[] } {
@@ -15,17 +15,18 @@ function fakeStream(): EncryptedStreamInternals & { calls: { ciphertext: Uint8Ar
       },
     },
     decrypt: () => assert.fail('the original decrypt is not called'),
+    encrypt: (chunk) => new Uint8ArrayList(chunk),
   };
 }
 
 describe('leanNoise', () => {
   it('replaces decrypt only on a secured connection shaped like noise 17 EncryptedMessageStream', () => {
     const stream = fakeStream();
-    withLeanDecrypt({ connection: stream });
+    withLeanCrypto({ connection: stream });
     assert.equal(stream.decrypt, leanDecrypt);
     const other = { decrypt: () => undefined };
     const original = other.decrypt;
-    withLeanDecrypt({ connection: other });
+    withLeanCrypto({ connection: other });
     assert.equal(other.decrypt, original);
   });
 
@@ -49,5 +50,30 @@ describe('leanNoise', () => {
     leanDecrypt.call(stream, Uint8Array.from(small));
     assert.equal(stream.calls[0]!.dst!.byteLength, 100 - 16);
     assert.throws(() => leanDecrypt.call(stream, new Uint8Array(10)), /Invalid chunk/);
+  });
+
+  it('gives lent plaintext back once all of it went through encrypt, not before', async () => {
+    const stream = fakeStream();
+    withLeanCrypto({ connection: stream });
+    const served = new Uint8Array(300_000);
+    const chunks = [served.subarray(0, 100_000), served.subarray(100_000)];
+    const header = new Uint8Array(20);
+    let released = 0;
+    releaseOnceEncrypted([header, chunks[0]!, new Uint8Array(5), chunks[1]!], { views: chunks, release: () => released++ });
+    // As yamux and noise cut it: any pieces, in order, with other bytes between them.
+    const all = new Uint8ArrayList(header, chunks[0]!, new Uint8Array(5), chunks[1]!);
+    for (let at = 0; at < all.byteLength; at += 65_519) {
+      assert.equal(released, 0);
+      stream.encrypt(all.sublist(at, Math.min(at + 65_519, all.byteLength)));
+      await Promise.resolve();
+    }
+    assert.equal(released, 1);
+    stream.encrypt(new Uint8ArrayList(served));
+    await Promise.resolve();
+    assert.equal(released, 1, 'released once');
+
+    let copied = 0;
+    releaseOnceEncrypted([new Uint8Array(50)], { views: [new Uint8Array(new ArrayBuffer(8), 0, 8)], release: () => copied++ });
+    assert.equal(copied, 1, 'views copied into the frame are released at once');
   });
 });

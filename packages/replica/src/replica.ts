@@ -11,6 +11,7 @@ import { scanReplica, type ScanResult } from './scanner.js';
 import { prepareFiles, type ChunkSource, type PreparedFiles, type TransferStats } from './transfer.js';
 import { pruneTmp } from './tmp.js';
 import { purgeTrash } from './trash.js';
+import { workerPool } from './worker-pool.js';
 
 export interface DiskReplicaOptions {
   /** Wall clock in ms; tests pass their own. */
@@ -79,6 +80,11 @@ export class DiskReplica {
   /** Serves chunks to the other replica: whatever this replica holds, verified. */
   readChunks(requests: readonly ChunkRequest[]): Promise<Map<string, Uint8Array>> {
     return serveChunks(this.root, this.store, requests);
+  }
+
+  /** Takes back chunks from readChunks once sent: their buffers are read into again. */
+  releaseChunks(chunks: Iterable<Uint8Array>): void {
+    workerPool().recycle(chunks);
   }
 
   /** Builds every new file content the targets need in tmp, from local chunks or `source`. */
