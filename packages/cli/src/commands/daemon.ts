@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ApiClient, DaemonConfig } from '@syncline/daemon';
 import { mkdir } from 'node:fs/promises';
+import { applyDaemonHeapSettings } from '../daemon-heap.js';
 import { table } from '../format.js';
 import { UserError } from '../user-error.js';
 
@@ -55,6 +56,7 @@ export function daemonCommands(program: Command): void {
       .option('--api-port <port>', 'control API and dashboard port on 127.0.0.1 (0 = any free port)')
       .option('--no-mdns', 'no LAN discovery (mDNS)'),
   ).action(async (opts: HomeOpts & { listen?: string[]; apiPort?: string; mdns: boolean }) => {
+    applyDaemonHeapSettings();
     const { Daemon, readRuntime, resolveHome } = await daemonLib();
     const home = resolveHome(opts.home);
     if (await readRuntime(home)) throw new UserError(`a daemon is already running for ${home}`);
