@@ -4,6 +4,7 @@ import { loadAskQueue, previewLocal, syncLocal, type LocalSyncReport } from '@sy
 import { EXIT_CONFLICTS, EXIT_OK, EXIT_USER_ERROR } from '../exit-codes.js';
 import { formatBytes, formatCount, formatSeconds } from '../format.js';
 import { closeReplicas, openReplicas, resolveLocalRoots } from '../local-replicas.js';
+import { favourSmallHeapFrom } from '../memory.js';
 import { startProgress } from '../progress.js';
 import { ExitWith } from '../user-error.js';
 import { printPreview } from './compare.js';
@@ -104,7 +105,10 @@ export async function syncOnce(replicas: DiskReplica[], roots: readonly string[]
 export async function performSync(replicas: DiskReplica[], roots: readonly string[], opts: { progress: boolean }): Promise<SyncSummary> {
   const started = Date.now();
   const progress = startProgress(opts.progress);
-  const scan = await scanAll(replicas, roots, (files, bytes) => progress.update({ stage: 'scanning', files, bytes }));
+  const scan = await scanAll(replicas, roots, (files, bytes) => {
+    favourSmallHeapFrom(files);
+    progress.update({ stage: 'scanning', files, bytes });
+  });
   const transfer = emptyTransferStats();
   let totalBytes = 0;
   let totalFiles = 0;
