@@ -11,7 +11,13 @@ export function formatBytes(n: number): string {
 }
 
 export function formatCount(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+  return `${groupThousands(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** 12345 → "12,345", as toLocaleString('en-US') prints integers (which would load ICU's number formats, ~15 ms). */
+export function groupThousands(n: number): string {
+  if (!Number.isInteger(n)) return n.toLocaleString('en-US');
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 export function formatSeconds(ms: number): string {

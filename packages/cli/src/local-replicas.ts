@@ -23,16 +23,16 @@ export async function resolveLocalRoots(dirs: readonly string[]): Promise<string
   return roots;
 }
 
-/** Opens every replica, or none: a failure closes the ones already open. */
+/** Opens every replica (all at once), or none: a failure closes the ones that did open. */
 export async function openReplicas(roots: readonly string[], options: { fsync?: boolean } = {}): Promise<DiskReplica[]> {
-  const open: DiskReplica[] = [];
-  try {
-    for (const r of roots) open.push(await DiskReplica.open(r, options));
-    return open;
-  } catch (err) {
+  const results = await Promise.allSettled(roots.map((r) => DiskReplica.open(r, options)));
+  const open = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
     await closeReplicas(open);
-    throw err;
+    throw failure.reason;
   }
+  return open;
 }
 
 export async function closeReplicas(replicas: readonly DiskReplica[]): Promise<void> {

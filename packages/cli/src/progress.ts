@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import { formatBytes } from './format.js';
 
 export interface Progress {
@@ -11,6 +12,8 @@ const silent: Progress = { update() {}, stop() {} };
 /** A progress bar on stderr when it is a terminal and output is for humans; otherwise nothing. */
 export function startProgress(enabled: boolean): Progress {
   if (!enabled || !process.stderr.isTTY) return silent;
+  // Loaded only for a terminal: scripts and benchmarks do not pay for it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { META_DIR, SynclineError } from '@syncline/core';
 
 /** The ignore file at a replica's root. It is itself a normal, synced file. */
@@ -33,16 +34,21 @@ export interface IgnoreRules {
  * platform, so that replicas on different systems agree on what is synced.
  */
 export function parseIgnoreRules(text: string): IgnoreRules {
-  const matcher: Ignore = ignore({ ignorecase: false }).add(text);
   const empty = text.split(/\r?\n/).every((line) => line.trim() === '' || line.startsWith('#'));
+  // The matcher library is loaded only when there are patterns (most trees have none).
+  const matcher: Ignore | undefined = empty ? undefined : loadIgnore()({ ignorecase: false }).add(text);
   return {
     empty,
     ignores(relPath: string, isDir: boolean): boolean {
       if (relPath === META_DIR || relPath.startsWith(`${META_DIR}/`)) return true;
-      if (empty) return false;
+      if (matcher === undefined) return false;
       return matcher.ignores(isDir ? `${relPath}/` : relPath);
     },
   };
+}
+
+function loadIgnore(): typeof import('ignore') {
+  return createRequire(import.meta.url)('ignore') as typeof import('ignore');
 }
 
 /** Loads `<root>/.synclineignore`; a missing file means no rules. Throws IgnoreFileError if it cannot be read. */

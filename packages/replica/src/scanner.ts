@@ -142,6 +142,8 @@ function checkRoot(root: string): void {
   if (!meta?.isDirectory()) throw new ReplicaRootError(root, `it has no ${META_DIR} directory`);
 }
 
+const NEEDS_REFILL = Symbol('needs refill');
+
 /**
  * The stored stamps of the scanned scope, read in path order alongside a walk in the same
  * order (a merge join), so that memory does not grow with the size of the index.
@@ -163,15 +165,25 @@ class StampCursor {
   /** The stored stamp of `relPath`, or undefined; paths must be asked for in increasing UTF-16 order. */
   async take(relPath: string): Promise<PathStamp | undefined> {
     for (;;) {
-      while (this.index < this.batch.length) {
-        const stamp = this.batch[this.index] as PathStamp;
-        if (stamp.path > relPath) return undefined;
-        this.index++;
-        if (stamp.path === relPath) return stamp;
-        this.passed(stamp);
-      }
+      const stamp = this.takeBuffered(relPath);
+      if (stamp !== NEEDS_REFILL) return stamp;
       if (!(await this.refill())) return undefined;
     }
+  }
+
+  /**
+   * As take(), without waiting: NEEDS_REFILL when the answer lies beyond the stamps read so
+   * far (then refill() and ask again). Most paths are answered here, without a promise.
+   */
+  takeBuffered(relPath: string): PathStamp | undefined | typeof NEEDS_REFILL {
+    while (this.index < this.batch.length) {
+      const stamp = this.batch[this.index] as PathStamp;
+      if (stamp.path > relPath) return undefined;
+      this.index++;
+      if (stamp.path === relPath) return stamp;
+      this.passed(stamp);
+    }
+    return this.exhausted ? undefined : NEEDS_REFILL;
   }
 
   /** Passes over every stamp left. */
@@ -185,7 +197,7 @@ class StampCursor {
     await this.source.return?.();
   }
 
-  private async refill(): Promise<boolean> {
+  async refill(): Promise<boolean> {
     if (this.exhausted) return false;
     const next = await this.source.next();
     if (next.done) {
@@ -362,9 +374,15 @@ class Scan {
       frame.next++;
       if (frame.dir === '' && name === META_DIR) continue;
       const relPath = childPath(frame.dir, name);
-      if (await this.visit(relPath, name, await cursor.take(relPath))) insertSubdir(frame.subdirs, name);
+      // Unchanged paths (most of a rescan) are handled without a promise: awaiting each
+      // one cost more than comparing it.
+      let stored = cursor.takeBuffered(relPath);
+      if (stored === NEEDS_REFILL) stored = await cursor.take(relPath);
+      let enter = this.visit(relPath, name, stored);
+      if (typeof enter !== 'boolean') enter = await enter;
+      if (enter) insertSubdir(frame.subdirs, name);
       if (this.hashJobs.length >= HASH_QUEUE_FILES) await this.hashQueued();
-      await this.backPressure();
+      if (this.queuedCommits > 1) await this.backPressure();
       if (this.dueForYield()) await nextTurn();
     }
   }
@@ -391,10 +409,10 @@ class Scan {
   }
 
   /**
-   * Looks at one path found on disk, given its stored stamp; returns true for a
-   * directory the walk should enter.
+   * Looks at one path found on disk, given its stored stamp; returns (or resolves to, when
+   * the store must be read) true for a directory the walk should enter.
    */
-  private async visit(relPath: string, name: string, stored: PathStamp | undefined): Promise<boolean> {
+  private visit(relPath: string, name: string, stored: PathStamp | undefined): boolean | Promise<boolean> {
     const badName = nameProblem(relPath, name);
     if (badName !== undefined) {
       this.problem(relPath, 'invalid-name', badName);
@@ -425,8 +443,11 @@ class Scan {
       return false;
     }
     if (kind === 'dir') {
-      if (live?.kind !== 'dir') this.emitNew(this.draft(relPath, 'dir', st, EMPTY_CONTENT), st, await this.previous(stored));
-      return true;
+      if (live?.kind === 'dir') return true;
+      return this.previous(stored).then((previous) => {
+        this.emitNew(this.draft(relPath, 'dir', st, EMPTY_CONTENT), st, previous);
+        return true;
+      });
     }
     if (live?.kind === kind && sameStamp(live.stat, st)) return false;
     if (kind === 'file') {
@@ -442,8 +463,10 @@ class Scan {
       return false;
     }
     const content = { hash: sha256Hex(target), size: Buffer.byteLength(target), chunks: [], target };
-    this.settle(this.draft(relPath, 'symlink', st, content), st, await this.previous(stored));
-    return false;
+    return this.previous(stored).then((previous) => {
+      this.settle(this.draft(relPath, 'symlink', st, content), st, previous);
+      return false;
+    });
   }
 
   /** The whole stored entry behind a stamp (needed only when a new record is written). */

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import watcher from '@parcel/watcher';
 import { META_DIR } from '@syncline/core';
 
 export interface TreeWatch {
@@ -11,6 +10,8 @@ export interface TreeWatch {
  * The engine debounces and rescans just those paths.
  */
 export async function watchTree(root: string, onPaths: (paths: string[]) => void, onError: (err: Error) => void): Promise<TreeWatch> {
+  // Loaded on first use: a native addon that one-shot commands do not need.
+  const { default: watcher } = await import('@parcel/watcher');
   const sub = await watcher.subscribe(
     root,
     (err, events) => {

@@ -34,7 +34,7 @@ options:
   --results DIR  where the Markdown report goes; default <repo>/bench-results for
                  full-size runs, <dir>/results (git-ignored) for scaled ones
   --keep         keep this run's destination trees (printed path) instead of deleting them at the end
-  --skip-build   do not run \`npx tsc -b\` first (uses packages/cli/dist as it is)
+  --skip-build   do not run \`npx tsc -b\` and the CLI bundle first (uses packages/cli/dist as it is)
   --cli PATH     run this syncline entry point instead of packages/cli/bin/syncline.js
                  (e.g. a previous build, for comparison); implies --skip-build
   -h, --help     this text`;

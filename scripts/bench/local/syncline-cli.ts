@@ -40,10 +40,13 @@ function findProblem(options: PrepareOptions, binPath: string, warnings: string[
     return existsSync(binPath) ? undefined : `${binPath} is missing`;
   }
   if (options.build) {
-    options.log('building: npx tsc -b');
+    options.log('building: npx tsc -b, then the CLI bundle');
     const started = performance.now();
     const build = spawnSync('npx', ['tsc', '-b'], { cwd: options.repoRoot, encoding: 'utf8' });
     if (build.status === 0) {
+      // The CLI runs from its bundle only while the bundle is newer than the build (bin/syncline.js).
+      const bundle = spawnSync('npm', ['run', 'bundle', '-w', '@syncline/cli'], { cwd: options.repoRoot, encoding: 'utf8' });
+      if (bundle.status !== 0) warnings.push(`\`npm run bundle -w @syncline/cli\` failed (exit ${bundle.status}); the CLI runs unbundled:\n${tailLines(`${bundle.stdout ?? ''}${bundle.stderr ?? ''}`, 8)}`);
       options.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     } else {
       // tsc -b still emits JavaScript for files with type errors (no noEmitOnError),

@@ -4,6 +4,7 @@ import { loadAskQueue, previewLocal, syncLocal, type LocalSyncReport } from '@sy
 import { EXIT_CONFLICTS, EXIT_OK, EXIT_USER_ERROR } from '../exit-codes.js';
 import { formatBytes, formatCount, formatSeconds } from '../format.js';
 import { closeReplicas, openReplicas, resolveLocalRoots } from '../local-replicas.js';
+import { favourSmallHeapFrom } from '../memory.js';
 import { startProgress } from '../progress.js';
 import { ExitWith } from '../user-error.js';
 import { printPreview } from './compare.js';
@@ -16,19 +17,29 @@ export interface ScanProblemRow {
   message: string;
 }
 
-/** Scans every replica; per-file problems are collected, never fatal. */
+/**
+ * Scans every replica, all at once (one scan's waits for its index fill the other's);
+ * per-file problems are collected, never fatal.
+ */
 export async function scanAll(replicas: readonly DiskReplica[], roots: readonly string[], onProgress?: (files: number, bytes: number) => void): Promise<{ problems: ScanProblemRow[]; changed: number }> {
+  const progress = replicas.map(() => ({ files: 0, bytes: 0 }));
+  const report = () => onProgress?.(progress.reduce((sum, p) => sum + p.files, 0), progress.reduce((sum, p) => sum + p.bytes, 0));
+  const results = await Promise.allSettled(
+    replicas.map((replica, i) =>
+      replica.scan({
+        onProgress: (p) => {
+          progress[i] = p;
+          report();
+        },
+      }),
+    ),
+  );
   const problems: ScanProblemRow[] = [];
   let changed = 0;
-  let files = 0;
-  let bytes = 0;
-  for (let i = 0; i < replicas.length; i++) {
-    const base = { files, bytes };
-    const result = await replicas[i]!.scan({ onProgress: (p) => onProgress?.(base.files + p.files, base.bytes + p.bytes) });
-    files += result.entries;
-    bytes += result.bytesHashed;
-    changed += result.changed.length;
-    for (const p of result.problems) problems.push({ replica: roots[i]!, ...p });
+  for (const [i, result] of results.entries()) {
+    if (result.status === 'rejected') throw result.reason;
+    changed += result.value.changed.length;
+    for (const p of result.value.problems) problems.push({ replica: roots[i]!, ...p });
   }
   return { problems, changed };
 }
@@ -94,7 +105,10 @@ export async function syncOnce(replicas: DiskReplica[], roots: readonly string[]
 export async function performSync(replicas: DiskReplica[], roots: readonly string[], opts: { progress: boolean }): Promise<SyncSummary> {
   const started = Date.now();
   const progress = startProgress(opts.progress);
-  const scan = await scanAll(replicas, roots, (files, bytes) => progress.update({ stage: 'scanning', files, bytes }));
+  const scan = await scanAll(replicas, roots, (files, bytes) => {
+    favourSmallHeapFrom(files);
+    progress.update({ stage: 'scanning', files, bytes });
+  });
   const transfer = emptyTransferStats();
   let totalBytes = 0;
   let totalFiles = 0;
