@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ApiClient, DaemonConfig } from '@syncline/daemon';
 import { mkdir } from 'node:fs/promises';
-import { applyDaemonHeapSettings } from '../daemon-heap.js';
+import { applyDaemonHeapSettings } from '../heap-settings.js';
 import { table } from '../format.js';
 import { UserError } from '../user-error.js';
 

@@ -4,7 +4,7 @@ import { loadAskQueue, previewLocal, syncLocal, type LocalSyncReport } from '@sy
 import { EXIT_CONFLICTS, EXIT_OK, EXIT_USER_ERROR } from '../exit-codes.js';
 import { formatBytes, formatCount, formatSeconds } from '../format.js';
 import { closeReplicas, openReplicas, resolveLocalRoots } from '../local-replicas.js';
-import { favourSmallHeapFrom } from '../memory.js';
+import { favourSmallHeapFrom } from '../heap-settings.js';
 import { startProgress } from '../progress.js';
 import { ExitWith } from '../user-error.js';
 import { printPreview } from './compare.js';
