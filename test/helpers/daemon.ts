@@ -18,10 +18,14 @@ export interface DaemonProcess {
 }
 
 /** Starts `syncline daemon` as a real child process on 127.0.0.1 with mDNS off; resolves once it listens. */
-export async function startDaemon(home: string, options: { port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<DaemonProcess> {
+export async function startDaemon(
+  home: string,
+  options: { port?: number; env?: NodeJS.ProcessEnv; /** A built JavaScript entry to run instead of the TypeScript sources. */ entry?: string } = {},
+): Promise<DaemonProcess> {
+  const entry = options.entry ? [options.entry] : ['--conditions=source', '--import', 'tsx', BIN];
   const proc = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', BIN, 'daemon', '--home', home, '--listen', `/ip4/127.0.0.1/tcp/${options.port ?? 0}`, '--api-port', '0', '--no-mdns', '--json'],
+    [...entry, 'daemon', '--home', home, '--listen', `/ip4/127.0.0.1/tcp/${options.port ?? 0}`, '--api-port', '0', '--no-mdns', '--json'],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SYNCLINE_LOG: 'info', ...options.env } },
   );
   let out = '';
