@@ -1,4 +1,4 @@
-import type { Hlc } from '@syncline/core';
+import type { FileRecord, Hlc } from '@syncline/core';
 import type { ApplyResult, ChunkRequest, ChunkSource, PreparedFiles, TargetState, TransferStats } from '@syncline/replica';
 import type { Store } from '@syncline/store';
 
@@ -11,6 +11,13 @@ export interface SessionReplica {
   readChunks(requests: readonly ChunkRequest[]): Promise<Map<string, Uint8Array>>;
   /** Optional: takes back chunks from readChunks that nothing reads any more (their memory is reused). */
   releaseChunks?(chunks: Iterable<Uint8Array>): void;
-  prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats): Promise<PreparedFiles>;
+  /** Contents found in `ahead` (from prepareAhead) are taken from there; the rest of `ahead` is discarded. */
+  prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats, ahead?: PreparedFiles): Promise<PreparedFiles>;
+  /**
+   * Optional: prepares contents the other side's changes will likely need, before they are
+   * planned (while the previous round is still applied). What prepare() does not take is
+   * discarded by it.
+   */
+  prepareAhead?(records: readonly FileRecord[], source: ChunkSource, stats: TransferStats): Promise<PreparedFiles>;
   apply(targets: readonly TargetState[], prepared: ReadonlyMap<string, string>, label: string): Promise<ApplyResult>;
 }

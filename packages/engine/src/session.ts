@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { base32, type DeferAction, type FileRecord, type PathAction, type PlanOverride } from '@syncline/core';
-import { emptyTransferStats, type ApplyProblem, type ChunkRequest, type TransferStats } from '@syncline/replica';
+import { emptyTransferStats, type ApplyProblem, type ChunkRequest, type PreparedFiles, type TransferStats } from '@syncline/replica';
 import type { SyncObject } from '@syncline/store';
 import type { Channel } from './channel.js';
 import { ProtocolError, SessionAbortedError } from './errors.js';
@@ -122,35 +122,10 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
   const problems: ApplyProblem[] = [];
   const deferred: DeferAction[] = [];
   let failedAny = false;
-  while (!myDone || !theirDone) {
-    if (!myDone) {
-      const raw = await replica.store.changesSince(cursor, batchSize);
-      const batch = raw.filter((r) => r.seq <= sentUpTo);
-      myDone = raw.length < batchSize || batch.length < raw.length;
-      if (raw.length > 0) cursor = raw[raw.length - 1]!.seq;
-      if (batch.length > 0) lastSent = batch[batch.length - 1]!.seq;
-      await io.send({ t: 'changes', records: batch, last: myDone });
-      sent += batch.length;
-    }
-    let remote: FileRecord[] = [];
-    if (!theirDone) {
-      const m = await io.expect('changes');
-      remote = m.records;
-      theirDone = m.last;
-      received += remote.length;
-    }
-    const plan = await planSession(replica, remote, { override: options.override, decide: policy?.decide });
-    options.onPlanned?.(plan);
-    ignored += plan.ignored.length;
-    failpoint('exchanged');
+  const source = Object.assign((requests: readonly ChunkRequest[]) => io.fetchChunks(requests), { release: (chunks: Iterable<Uint8Array>) => io.releaseChunks(chunks) });
 
-    const source = Object.assign((requests: readonly ChunkRequest[]) => io.fetchChunks(requests), { release: (chunks: Iterable<Uint8Array>) => io.releaseChunks(chunks) });
-    const fetched = await replica.prepare(plan.targets, source, transfer);
-    failpoint('prepared');
-    // The other side may still read our files until it has prepared: apply only after that.
-    await io.send({ t: 'prepared' });
-    await io.expect('prepared');
-
+  /** Applies one prepared round and accounts for it. */
+  const applyRound = async (plan: SessionPlan, fetched: PreparedFiles): Promise<void> => {
     const result = await replica.apply(plan.targets, fetched.prepared, label);
     applied += result.committed.length;
     problems.push(...fetched.problems, ...result.problems);
@@ -167,6 +142,59 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
       return seq > lastSent && seq <= sentUpTo && !result.failed.has(t.record.path);
     });
     nonMirrored ||= plan.nonMirrored || overrodeUnsent;
+  };
+
+  // A round is applied while the next one is received and its small files prepared ahead
+  // (prepareAhead); it is planned only once the previous round is applied and settled, and
+  // this side's next changes are read only then, so every step sees what it saw before.
+  let applying: Promise<void> | undefined;
+  let ahead: Promise<PreparedFiles> | undefined;
+  const finishApplying = async () => {
+    const round = applying;
+    applying = undefined;
+    await round;
+  };
+  try {
+    while (!myDone || !theirDone) {
+      if (!myDone) {
+        await finishApplying();
+        const raw = await replica.store.changesSince(cursor, batchSize);
+        const batch = raw.filter((r) => r.seq <= sentUpTo);
+        myDone = raw.length < batchSize || batch.length < raw.length;
+        if (raw.length > 0) cursor = raw[raw.length - 1]!.seq;
+        if (batch.length > 0) lastSent = batch[batch.length - 1]!.seq;
+        await io.send({ t: 'changes', records: batch, last: myDone });
+        sent += batch.length;
+      }
+      let remote: FileRecord[] = [];
+      if (!theirDone) {
+        const m = await io.expect('changes');
+        remote = m.records;
+        theirDone = m.last;
+        received += remote.length;
+      }
+      if (applying && remote.length > 0 && replica.prepareAhead) ahead = startedEarly(replica.prepareAhead(remote, source, transfer));
+      await finishApplying();
+      const plan = await planSession(replica, remote, { override: options.override, decide: policy?.decide });
+      options.onPlanned?.(plan);
+      ignored += plan.ignored.length;
+      failpoint('exchanged');
+
+      const readyAhead = ahead;
+      ahead = undefined;
+      const fetched = await replica.prepare(plan.targets, source, transfer, readyAhead ? await readyAhead : undefined);
+      failpoint('prepared');
+      // The other side may still read our files until it has prepared: apply only after that.
+      await io.send({ t: 'prepared' });
+      await io.expect('prepared');
+      applying = startedEarly(applyRound(plan, fetched));
+    }
+    await finishApplying();
+  } finally {
+    // Nothing this session started outlives it; files prepared ahead and never planned go.
+    await applying?.catch(() => undefined);
+    const unused = await ahead?.catch(() => undefined);
+    if (unused) await replica.prepare([], source, transfer, unused).catch(() => undefined);
   }
   failpoint('applied');
   const mine = { t: 'applied' as const, failedAny, nonMirrored, sentUpTo, lastSeq: replica.store.lastSeq() };
@@ -197,6 +225,12 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
     await io.send({ t: 'sealed' });
   }
   return { peer, received, sent, applied, conflicts, nonMirrored, ignored, deferred, problems, transfer, sealed };
+}
+
+/** Work started ahead of its turn: a failure surfaces when it is awaited, not as an unhandled rejection before. */
+function startedEarly<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
 }
 
 async function negotiate(replica: SessionReplica, io: SessionIO, peer: string, role: SessionOptions['role']): Promise<SyncObject | undefined> {

@@ -1,6 +1,6 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { lstat, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { HLC_ZERO, isHlc, type FileRecord } from '@syncline/core';
+import { HLC_ZERO, isHlc, sameContent, type FileRecord } from '@syncline/core';
 import { openStore, type Store } from '@syncline/store';
 import { applyTargets, needsContent, type ApplyResult, type TargetState } from './apply.js';
 import { serveChunks, type ChunkRequest } from './chunk-reader.js';
@@ -8,7 +8,7 @@ import { ReplicaClock } from './clock.js';
 import { NotADirectoryError } from './errors.js';
 import { loadIgnoreRules, type IgnoreRules } from './ignore-rules.js';
 import { scanReplica, type ScanResult } from './scanner.js';
-import { prepareFiles, type ChunkSource, type PreparedFiles, type TransferStats } from './transfer.js';
+import { prepareFiles, SMALL_FILE_MAX, type ChunkSource, type PreparedFiles, type TransferStats } from './transfer.js';
 import { pruneTmp } from './tmp.js';
 import { purgeTrash } from './trash.js';
 import { workerPool } from './worker-pool.js';
@@ -30,6 +30,9 @@ export async function resolveReplicaRoot(dir: string): Promise<string> {
   if (!target.isDirectory()) throw new NotADirectoryError(abs, 'not a directory (a folder to sync must be a directory)');
   return real;
 }
+
+/** Numbers the prepareAhead calls of this process, which name their tmp files. */
+let aheadCount = 0;
 
 /** One directory on disk with its metadata store: what the engine syncs. */
 export class DiskReplica {
@@ -71,6 +74,8 @@ export class DiskReplica {
 
   async scan(options: { paths?: string[]; onProgress?: (p: { files: number; bytes: number }) => void } = {}): Promise<ScanResult> {
     this.ignoreRules = undefined;
+    // A sync usually follows, and serves or hashes on worker threads: one starts meanwhile.
+    workerPool().warm();
     const result = await scanReplica(this.root, this.store, this.clock, options);
     await purgeTrash(this.root, this.now());
     await pruneTmp(this.root, this.now());
@@ -87,11 +92,43 @@ export class DiskReplica {
     workerPool().recycle(chunks);
   }
 
-  /** Builds every new file content the targets need in tmp, from local chunks or `source`. */
-  async prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats): Promise<PreparedFiles> {
+  /**
+   * Builds every new file content the targets need in tmp, from local chunks or `source`.
+   * Contents found in `ahead` (from prepareAhead) are taken from there; the rest of `ahead`
+   * is removed.
+   */
+  async prepare(targets: readonly TargetState[], source: ChunkSource, stats: TransferStats, ahead?: PreparedFiles): Promise<PreparedFiles> {
     const byHash = new Map<string, FileRecord>();
     for (const t of targets) if (needsContent(t) && !byHash.has(t.record.hash)) byHash.set(t.record.hash, t.record);
-    return prepareFiles(this.root, this.store, [...byHash.values()], source, stats, { fsync: this.options.fsync });
+    const ready = new Map<string, string>();
+    for (const [hash, tmpPath] of ahead?.prepared ?? []) {
+      if (byHash.delete(hash)) ready.set(hash, tmpPath);
+      else await rm(tmpPath, { force: true });
+    }
+    const rest = await prepareFiles(this.root, this.store, [...byHash.values()], source, stats, { fsync: this.options.fsync });
+    for (const [hash, tmpPath] of rest.prepared) ready.set(hash, tmpPath);
+    return { prepared: ready, problems: rest.problems };
+  }
+
+  /**
+   * Prepares, before they are planned, the small files among the other side's changes whose
+   * content differs from this replica's records, while this replica still applies the
+   * previous round; prepare() then takes what the plan needs. Made durable like any
+   * prepared file; problems are left for prepare() to meet again.
+   */
+  async prepareAhead(records: readonly FileRecord[], source: ChunkSource, stats: TransferStats): Promise<PreparedFiles> {
+    const files = records.filter((r) => r.kind === 'file' && !r.deleted && r.size <= SMALL_FILE_MAX);
+    const local = await this.store.getMany(files.map((r) => r.path));
+    const byHash = new Map<string, FileRecord>();
+    for (const [i, r] of files.entries()) {
+      const old = local[i]?.record;
+      if (byHash.has(r.hash) || (old && !old.deleted && old.kind === 'file' && sameContent(old, r))) continue;
+      if (await this.ignores(r.path, false)) continue;
+      byHash.set(r.hash, r);
+    }
+    const tag = `${process.pid}-${++aheadCount}`;
+    const { prepared } = await prepareFiles(this.root, this.store, [...byHash.values()], source, stats, { fsync: this.options.fsync, aheadTag: tag });
+    return { prepared, problems: [] };
   }
 
   async apply(targets: readonly TargetState[], prepared: ReadonlyMap<string, string>, label: string): Promise<ApplyResult> {

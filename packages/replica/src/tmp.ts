@@ -13,6 +13,11 @@ export function partialPath(root: string, contentHash: string): string {
   return path.join(tmpDir(root), `${contentHash}.part`);
 }
 
+/** A small file prepared for a session's next round while the current one is applied; `tag` names that preparation. */
+export function aheadPath(root: string, contentHash: string, tag: string): string {
+  return path.join(tmpDir(root), `${contentHash}.ahead-${tag}`);
+}
+
 export async function ensureTmpDir(root: string): Promise<string> {
   const dir = tmpDir(root);
   await mkdir(dir, { recursive: true });

@@ -8,7 +8,7 @@ import { sha256Hex } from './file-hash.js';
 import { forEachLimit } from './concurrency.js';
 import { flushFileSystem, fsyncPath, yieldToEventLoop } from './durability.js';
 import type { ApplyProblem } from './errors.js';
-import { ensureTmpDir, partialPath, tmpDir } from './tmp.js';
+import { aheadPath, ensureTmpDir, partialPath, tmpDir } from './tmp.js';
 import { workerPool } from './worker-pool.js';
 
 /**
@@ -66,9 +66,13 @@ export async function prepareFiles(
   records: readonly FileRecord[],
   source: ChunkSource,
   stats: TransferStats,
-  options: { fsync?: boolean } = {},
+  options: { fsync?: boolean; aheadTag?: string } = {},
 ): Promise<PreparedFiles> {
   await ensureTmpDir(root);
+  // Prepared ahead of its round, a small file gets a name of its own: the round still being
+  // applied may be renaming a file with the same content from its usual name.
+  const { aheadTag } = options;
+  const tmpPathOf = aheadTag === undefined ? (hash: string) => partialPath(root, hash) : (hash: string) => aheadPath(root, hash, aheadTag);
   const prepared = new Map<string, string>();
   const problems: ApplyProblem[] = [];
   const small = records.filter((r) => r.size <= SMALL_FILE_MAX);
@@ -80,7 +84,7 @@ export async function prepareFiles(
     const fetched = await fetching!;
     // The other side reads the next batch (on its worker threads) while this one is written.
     fetching = i + 1 < batches.length ? startedEarly(fetchSmallBatch(root, store, batches[i + 1]!, source, stats)) : undefined;
-    writeSmallBatch(root, batches[i]!, fetched, stats, prepared, problems);
+    writeSmallBatch(tmpPathOf, batches[i]!, fetched, stats, prepared, problems);
     workerPool().recycle(fetched.data.values());
     source.release?.(fetched.data.values());
     await yieldToEventLoop();
@@ -183,7 +187,7 @@ async function fetchSmallBatch(root: string, store: Store, batch: readonly FileR
 
 /** Assembles, verifies and writes each file of the batch into tmp (synchronous calls: many small files). */
 function writeSmallBatch(
-  root: string,
+  tmpPathOf: (hash: string) => string,
   batch: readonly FileRecord[],
   { data, fetched }: FetchedChunks,
   stats: TransferStats,
@@ -201,7 +205,7 @@ function writeSmallBatch(
       continue;
     }
     for (const c of record.chunks) if (!fetched.has(c.hash)) stats.bytesReused += c.size;
-    const part = partialPath(root, record.hash);
+    const part = tmpPathOf(record.hash);
     const fd = openSync(part, 'w', 0o600);
     try {
       let position = 0;

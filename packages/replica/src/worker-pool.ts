@@ -60,6 +60,17 @@ export class WorkerPool {
   /** Worker threads at most. */
   constructor(readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
 
+  /**
+   * Starts one worker ahead of need (a thread takes tens of milliseconds to start), so that
+   * the first job does not wait for it. Idle, it does not keep the process alive.
+   */
+  warm(): void {
+    if (this.slots.length > 0) return;
+    this.startWorker();
+    // Unref'd only now: listening for its messages (in startWorker) refs a worker again.
+    if (this.running.size === 0) this.keepAlive(false);
+  }
+
   /** hashFileSync on a worker thread. */
   async hashFile(absPath: string, expectedSize: number): Promise<HashedFile> {
     const reply = await this.run({ job: 'hash', id: this.nextId++, absPath, expectedSize });

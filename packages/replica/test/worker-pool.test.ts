@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +17,18 @@ describe('WorkerPool', () => {
   const pool = new WorkerPool(2);
   beforeEach(async () => ({ dir, cleanup } = await tempDir()));
   afterEach(() => cleanup());
+
+  it('starts a worker ahead with warm(), which does not keep the process alive', async () => {
+    // A child process that only warms a pool must exit by itself.
+    const poolUrl = new URL('../src/worker-pool.ts', import.meta.url).href;
+    const script = `import(${JSON.stringify(poolUrl)}).then(({ WorkerPool }) => { new WorkerPool(1).warm(); console.log('warmed'); });`;
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0);
+    assert.equal(out.trim(), 'warmed');
+  });
 
   it('hashes files on worker threads exactly as hashFileSync does here', async () => {
     const sizes = [0, 1000, 3 * READ_BUFFER_SIZE + 17, 5 * READ_BUFFER_SIZE];

@@ -162,7 +162,7 @@ export class LevelStore implements Store {
 
   async getMany(paths: readonly string[]): Promise<(IndexEntry | undefined)[]> {
     const { db } = this.live('getMany()');
-    return paths.map((path) => this.readEntry(db, path));
+    return this.readEntries(db, paths);
   }
 
   entries(options: { under?: string } = {}): AsyncIterable<IndexEntry> {
@@ -172,7 +172,9 @@ export class LevelStore implements Store {
 
   async stampsOf(paths: readonly string[]): Promise<(PathStamp | undefined)[]> {
     const { db } = this.live('stampsOf()');
-    return paths.map((path) => this.readStamp(db, path));
+    const keys = paths.map(stampKey);
+    const values = await readMany(db, keys);
+    return values.map((bytes, i) => (bytes === undefined ? undefined : this.checked(keys[i]!, () => unpackStamp(paths[i]!, bytes))));
   }
 
   stamps(options: { under?: string } = {}): AsyncIterable<readonly PathStamp[]> {
@@ -190,10 +192,12 @@ export class LevelStore implements Store {
     if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`changesSince: "limit" must be a non-negative integer, got ${limit}`);
     if (limit === 0) return [];
     const slots = await db.iterator({ gt: seqKey(after), lt: ALL_SEQS.lt, limit }).all();
-    return slots.map(([slotKey, value]) => {
-      const path = this.decode(slotKey, value, parseSlotPath);
+    const paths = slots.map(([slotKey, value]) => this.decode(slotKey, value, parseSlotPath));
+    const entries = await this.readEntries(db, paths);
+    return slots.map(([slotKey], i) => {
+      const path = paths[i]!;
       const seq = seqFromKey(slotKey);
-      const record = this.readEntry(db, path)?.record;
+      const record = entries[i]?.record;
       if (record?.seq !== seq) {
         const found = record ? `a record with seq ${record.seq}` : 'no record';
         throw this.corrupt(slotKey, new SchemaError('change-log slot', `it names ${JSON.stringify(path)}, which has ${found}`));
@@ -234,11 +238,12 @@ export class LevelStore implements Store {
 
   async chunksIn(wanted: readonly { readonly hash: string; readonly path: string }[]): Promise<(ChunkLocation | undefined)[]> {
     const { db } = this.live('chunksIn()');
-    return wanted.map(({ hash, path }) => {
-      if (!SHA256_HEX.test(hash)) return undefined;
-      const key = chunkKey(hash, path);
-      const bytes = db.getSync(key);
-      if (bytes === undefined) return undefined;
+    const keys = wanted.map(({ hash, path }) => (SHA256_HEX.test(hash) ? chunkKey(hash, path) : undefined));
+    const values = await readMany(db, keys);
+    return wanted.map(({ path }, i) => {
+      const key = keys[i];
+      const bytes = values[i];
+      if (key === undefined || bytes === undefined) return undefined;
       const location = this.decode(key, bytes, parseChunkLocation);
       if (location.path !== path) throw this.corrupt(key, new SchemaError('chunk location', `it names ${JSON.stringify(location.path)}`));
       return location;
@@ -436,6 +441,13 @@ export class LevelStore implements Store {
     return bytes === undefined ? undefined : this.decodeEntry(key, bytes, path);
   }
 
+  /** Many entries in one LevelDB call, which runs off this thread (a point read each would not). */
+  private async readEntries(db: Db, paths: readonly string[]): Promise<(IndexEntry | undefined)[]> {
+    const keys = paths.map(recordKey);
+    const values = await readMany(db, keys);
+    return values.map((bytes, i) => (bytes === undefined ? undefined : this.decodeEntry(keys[i]!, bytes, paths[i]!)));
+  }
+
   private readStamp(db: Db, path: string): PathStamp | undefined {
     const key = stampKey(path);
     const bytes = db.getSync(key);
@@ -590,6 +602,16 @@ interface ChunkPlacement {
   readonly hash: string;
   readonly offset: number;
   readonly size: number;
+}
+
+/** db.getMany for the defined keys; undefined keys read as absent. */
+async function readMany(db: Db, keys: readonly (Buffer | undefined)[]): Promise<(Buffer | undefined)[]> {
+  const defined = keys.filter((k): k is Buffer => k !== undefined);
+  if (defined.length === 0) return keys.map(() => undefined);
+  const values = await db.getMany(defined);
+  if (defined.length === keys.length) return values;
+  let next = 0;
+  return keys.map((k) => (k === undefined ? undefined : values[next++]));
 }
 
 /** First offset of each distinct chunk of a live file (offsets are the running sum of sizes). */
