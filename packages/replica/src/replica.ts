@@ -74,8 +74,6 @@ export class DiskReplica {
 
   async scan(options: { paths?: string[]; onProgress?: (p: { files: number; bytes: number }) => void } = {}): Promise<ScanResult> {
     this.ignoreRules = undefined;
-    // A sync usually follows, and serves or hashes on worker threads: one starts meanwhile.
-    workerPool().warm();
     const result = await scanReplica(this.root, this.store, this.clock, options);
     await purgeTrash(this.root, this.now());
     await pruneTmp(this.root, this.now());

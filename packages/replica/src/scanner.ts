@@ -452,6 +452,8 @@ class Scan {
     if (live?.kind === kind && sameStamp(live.stat, st)) return false;
     if (kind === 'file') {
       this.hashJobs.push({ path: relPath, stamp: statStamp(st), stored: stored !== undefined });
+      // A changed file: a sync that serves or hashes on worker threads likely follows, and one starts meanwhile.
+      workerPool().warm();
       return false;
     }
     let target: string;
