@@ -152,11 +152,14 @@ describe('syncline conflicts (real child processes)', function () {
   });
 
   describe('conflict copies', () => {
-    /** Concurrent edits of notes.txt: B's is seen later, so it keeps the name; A's becomes the copy. */
+    /** Concurrent edits of notes.txt: B's is scanned later, so it keeps the name; A's becomes the copy. */
     async function makeConflict(): Promise<string> {
       await writeFile(path.join(a, 'notes.txt'), 'base\n');
       ok(await runCli(['sync', a, b]));
       await writeFile(path.join(a, 'notes.txt'), 'mine on A\n');
+      // `compare` scans both folders: A's edit gets its time now. A sync scans both folders at
+      // once, so without this the order of two edits scanned by the same sync is not fixed.
+      ok(await runCli(['compare', a, b]));
       await writeFile(path.join(b, 'notes.txt'), 'theirs on B\n');
       ok(await runCli(['sync', a, b]), 2);
       const items = await list();
