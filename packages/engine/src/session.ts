@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { base32, type DeferAction, type FileRecord, type PathAction, type PlanOverride } from '@syncline/core';
-import { emptyTransferStats, type ApplyProblem, type ChunkRequest, type PreparedFiles, type TransferStats } from '@syncline/replica';
+import { emptyTransferStats, startedEarly, type ApplyProblem, type ChunkRequest, type PreparedFiles, type TransferStats } from '@syncline/replica';
 import type { SyncObject } from '@syncline/store';
 import type { Channel } from './channel.js';
 import { ProtocolError, SessionAbortedError } from './errors.js';
@@ -225,12 +225,6 @@ async function sessionSteps(replica: SessionReplica, io: SessionIO, options: Ses
     await io.send({ t: 'sealed' });
   }
   return { peer, received, sent, applied, conflicts, nonMirrored, ignored, deferred, problems, transfer, sealed };
-}
-
-/** Work started ahead of its turn: a failure surfaces when it is awaited, not as an unhandled rejection before. */
-function startedEarly<T>(work: Promise<T>): Promise<T> {
-  work.catch(() => undefined);
-  return work;
 }
 
 async function negotiate(replica: SessionReplica, io: SessionIO, peer: string, role: SessionOptions['role']): Promise<SyncObject | undefined> {

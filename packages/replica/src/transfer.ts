@@ -5,7 +5,7 @@ import type { FileRecord } from '@syncline/core';
 import type { Store } from '@syncline/store';
 import { readVerified, sha256, type ChunkRequest } from './chunk-reader.js';
 import { sha256Hex } from './file-hash.js';
-import { forEachLimit } from './concurrency.js';
+import { forEachLimit, limiter, startedEarly } from './concurrency.js';
 import { flushFileSystem, fsyncPath, yieldToEventLoop } from './durability.js';
 import type { ApplyProblem } from './errors.js';
 import { aheadPath, ensureTmpDir, partialPath, tmpDir } from './tmp.js';
@@ -131,29 +131,6 @@ function smallFileBatches(small: readonly FileRecord[]): FileRecord[][] {
     batches.push(batch);
   }
   return batches;
-}
-
-/** Runs at most `limit` of the given tasks at a time. */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running < limit) running++;
-    else await new Promise<void>((resolve) => waiting.push(resolve)); // a finishing task hands over its slot
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-
-/** Work started ahead of its turn: a failure surfaces when it is awaited, not as an unhandled rejection before. */
-function startedEarly<T>(work: Promise<T>): Promise<T> {
-  work.catch(() => undefined);
-  return work;
 }
 
 interface FetchedChunks {
