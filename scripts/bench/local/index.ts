@@ -1,15 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetId, type DatasetName } from '../../datasets/specs.js';
 import { describeMachine, freeDiskBytes } from '../lib/environment.js';
 import { GNU_TIME_HINT, hasGnuTime } from '../lib/measure.js';
+import { optionsOrExitCode, rsyncInstalled } from '../lib/benchmark.js';
 import { Trash } from '../lib/trash.js';
 import { datasetLoader, type BenchContext } from './context.js';
 import { estimateDiskBytes } from './disk-budget.js';
 import { benchFirstSync } from './first-sync.js';
 import { benchInsert } from './insert.js';
-import { firstSyncRuns, LOCAL_USAGE, parseLocalOptions, UsageError, type LocalOptions, type Scenario } from './options.js';
+import { firstSyncRuns, LOCAL_USAGE, parseLocalOptions, type LocalOptions, type Scenario } from './options.js';
 import { renderReport } from './report.js';
 import { benchRescan } from './rescan.js';
 import type { LocalResults } from './results.js';
@@ -21,25 +21,11 @@ const FIRST_SYNC_DATASETS: readonly DatasetName[] = ['small', 'large', 'mixed', 
 
 /** `npm run bench -- local [options]`; returns the exit code. */
 export async function run(argv: string[], repoRoot: string): Promise<number> {
-  let options: LocalOptions;
-  try {
-    const parsed = parseLocalOptions(argv, repoRoot);
-    if (parsed === 'help') {
-      console.log(LOCAL_USAGE);
-      return 0;
-    }
-    options = parsed;
-  } catch (error) {
-    console.error(`bench local: ${error instanceof Error ? error.message : String(error)}\n\n${LOCAL_USAGE}`);
-    return error instanceof UsageError || error instanceof TypeError ? 1 : 3;
-  }
+  const options = optionsOrExitCode('local', LOCAL_USAGE, () => parseLocalOptions(argv, repoRoot));
+  if (typeof options === 'number') return options;
+  if (!rsyncInstalled('local')) return 1;
   const log = (line: string): void => console.log(line);
   const startedAt = new Date();
-
-  if (spawnSync('rsync', ['--version'], { stdio: 'ignore' }).status !== 0) {
-    console.error('bench local: rsync is not installed (it is the reference of every row)');
-    return 1;
-  }
   if (!hasGnuTime()) log(`warning: ${GNU_TIME_HINT}`);
 
   mkdirSync(options.benchDir, { recursive: true });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { UsageError } from '../lib/benchmark.js';
 
 export const SCENARIOS = ['small', 'large', 'mixed', 'huge', 'rescan', 'insert'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -39,7 +40,6 @@ options:
                  (e.g. a previous build, for comparison); implies --skip-build
   -h, --help     this text`;
 
-export class UsageError extends Error {}
 
 /** 100,000 files take long to copy three times over: `huge` gets one run per tool, for its peak RSS. */
 export function firstSyncRuns(dataset: string, runs: number): number {

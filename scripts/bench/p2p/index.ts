@@ -1,15 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDataset, type Dataset } from '../../datasets/generate.js';
 import { datasetId, datasetSpec, planDataset, type DatasetName } from '../../datasets/specs.js';
 import { describeMachine, freeDiskBytes } from '../lib/environment.js';
 import { GNU_TIME_HINT, hasGnuTime } from '../lib/measure.js';
+import { optionsOrExitCode, rsyncInstalled } from '../lib/benchmark.js';
 import { Trash } from '../lib/trash.js';
 import { prepareSynclineCli } from '../local/syncline-cli.js';
 import { benchFirstSync, summaries, type P2pContext } from './first-sync.js';
 import { measureLatency } from './latency.js';
-import { firstSyncRuns, P2P_USAGE, parseP2pOptions, UsageError, type FirstSyncScenario, type P2pOptions } from './options.js';
+import { firstSyncRuns, P2P_USAGE, parseP2pOptions, type FirstSyncScenario, type P2pOptions } from './options.js';
 import { FOLDER_ID } from './p2p-run.js';
 import { makeIdentities, startPair, stopPair, waitQuiet, type DaemonPair } from './pair.js';
 import { renderReport } from './report.js';
@@ -21,24 +21,11 @@ const FIRST_SYNC: readonly FirstSyncScenario[] = ['small', 'large', 'mixed', 'hu
 
 /** `npm run bench -- p2p [options]`; returns the exit code. */
 export async function run(argv: string[], repoRoot: string): Promise<number> {
-  let options: P2pOptions;
-  try {
-    const parsed = parseP2pOptions(argv, repoRoot);
-    if (parsed === 'help') {
-      console.log(P2P_USAGE);
-      return 0;
-    }
-    options = parsed;
-  } catch (error) {
-    console.error(`bench p2p: ${error instanceof Error ? error.message : String(error)}\n\n${P2P_USAGE}`);
-    return error instanceof UsageError || error instanceof TypeError ? 1 : 3;
-  }
+  const options = optionsOrExitCode('p2p', P2P_USAGE, () => parseP2pOptions(argv, repoRoot));
+  if (typeof options === 'number') return options;
+  if (!rsyncInstalled('p2p')) return 1;
   const log = (line: string): void => console.log(line);
   const startedAt = new Date();
-  if (spawnSync('rsync', ['--version'], { stdio: 'ignore' }).status !== 0) {
-    console.error('bench p2p: rsync is not installed (it is the reference of every row)');
-    return 1;
-  }
   if (!hasGnuTime()) log(`warning: ${GNU_TIME_HINT}`);
 
   mkdirSync(options.benchDir, { recursive: true });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { UsageError } from '../lib/benchmark.js';
 
 export const SCENARIOS = ['small', 'large', 'mixed', 'huge', 'latency'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -54,7 +55,6 @@ options:
   --skip-build       do not run \`npx tsc -b\` first (uses packages/*/dist as they are)
   -h, --help         this text`;
 
-export class UsageError extends Error {}
 
 export function firstSyncRuns(dataset: FirstSyncScenario, runs: number): number {
   return dataset === 'huge' ? 1 : runs;
